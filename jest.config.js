@@ -11,7 +11,7 @@ module.exports = {
       preset: 'ts-jest',
       testEnvironment: 'node',
       rootDir: __dirname,
-      testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/network/**/*.test.ts'],
+      testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/network/src/**/*.test.ts'],
       moduleNameMapper,
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
     },
