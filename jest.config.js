@@ -1,4 +1,4 @@
-// Unit tests live beside the code they test (packages/*/src/**/*.test.ts, network/**/*.test.ts).
+// Unit tests (project 'unit') live beside the code they test (packages/*/src/**/*.test.ts, network/**/*.test.ts).
 // ts-jest compiles with the full TypeScript program (not isolatedModules) so decorator metadata is emitted.
 const moduleNameMapper = {
   '^@meterledger/(crypto|chaincode|client|authority)$': '<rootDir>/packages/$1/src/index.ts',
@@ -10,8 +10,21 @@ module.exports = {
       displayName: 'unit',
       preset: 'ts-jest',
       testEnvironment: 'node',
+      setupFiles: ['<rootDir>/jest.setup.js'],
       rootDir: __dirname,
       testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/network/src/**/*.test.ts'],
+      moduleNameMapper,
+      transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
+    },
+    {
+      // Against the real network started by network/ (see test/global-setup.ts); never run with fakes.
+      displayName: 'integration',
+      preset: 'ts-jest',
+      testEnvironment: 'node',
+      rootDir: __dirname,
+      setupFiles: ['<rootDir>/jest.setup.js'],
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
       moduleNameMapper,
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
     },

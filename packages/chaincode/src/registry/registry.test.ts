@@ -271,7 +271,13 @@ describe('key lifecycle', () => {
 
     const during = old.validFrom as string;
     expect(await verify({ meterId: 'm-1', message: 'r', signature: sign(v1, 'r'), at: during })).toMatchObject({ valid: true, keyVersion: 1 });
-    expect(await verify({ meterId: 'm-1', message: 'r', signature: sign(v1, 'r') })).toMatchObject({ valid: false, keyVersion: 2 });
+    // Now the Ed25519 key is the valid one: a DER ECDSA signature is malformed for it.
+    await expectRejected(() => verify({ meterId: 'm-1', message: 'r', signature: sign(v1, 'r') }), 'MALFORMED_SIGNATURE');
+    expect(await verify({ meterId: 'm-1', message: 'r', signature: Buffer.from(generateSoftwareSigner('ed25519').sign('r')).toString('base64') })).toMatchObject({
+      valid: false,
+      keyVersion: 2,
+      reason: 'SIGNATURE_MISMATCH',
+    });
     expect(await verify({ meterId: 'm-1', message: 'r', signature: sign(v2, 'r') })).toMatchObject({ valid: true, keyVersion: 2 });
 
     const history = await ledger.transact((state) => registry.requireMeter(state, 'm-1'));

@@ -1,6 +1,5 @@
 import {
   buildPossessionChallenge,
-  generateSoftwareSigner,
   type SignatureEncoding,
   type SignatureScheme,
   type SoftwareSigner,

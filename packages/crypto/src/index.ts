@@ -1,0 +1,13 @@
+/**
+ * @meterledger/crypto: signature schemes and key encodings for legal-metrology meters, shared by
+ * devices, SDKs and Fabric chaincode. Everything except the software signers is deterministic.
+ */
+export { CryptoError, type CryptoErrorCode } from './errors';
+export { SIGNATURE_SCHEMES, isSignatureScheme, type SignatureScheme, type SignatureEncoding } from './schemes';
+export { decodeBytes, toHex, fromHex, type BytesLike } from './bytes';
+export { sha256, sha256Hex } from './hash';
+export { canonicalJson } from './json';
+export { parsePublicKey, type PublicKeyInfo } from './keys';
+export { verifySignature, type VerifySignatureRequest } from './verify';
+export { buildPossessionChallenge, type PossessionChallengeInput } from './possession';
+export { generateSoftwareSigner, softwareSignerFromPrivateKeyPem, type SoftwareSigner } from './signer';

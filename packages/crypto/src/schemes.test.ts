@@ -1,0 +1,53 @@
+import * as api from './index';
+import { CryptoError, isSignatureScheme, SIGNATURE_SCHEMES } from './index';
+
+describe('schemes', () => {
+  it('lists the three schemes, immutably', () => {
+    expect(SIGNATURE_SCHEMES).toEqual(['ecdsa-p256-sha256', 'ecdsa-secp256k1-sha256', 'ed25519']);
+    expect(Object.isFrozen(SIGNATURE_SCHEMES)).toBe(true);
+  });
+
+  it('isSignatureScheme is an exact, case-sensitive match', () => {
+    for (const s of SIGNATURE_SCHEMES) expect(isSignatureScheme(s)).toBe(true);
+    for (const x of ['ECDSA-P256-SHA256', 'ed448', '', ' ed25519', null, undefined, 1, {}, ['ed25519']]) {
+      expect(isSignatureScheme(x)).toBe(false);
+    }
+  });
+});
+
+describe('CryptoError', () => {
+  it('carries code, name, message and cause', () => {
+    const cause = new Error('inner');
+    const err = new CryptoError('MALFORMED_KEY', 'bad key', { cause });
+    expect(err).toBeInstanceOf(Error);
+    expect(err).toBeInstanceOf(CryptoError);
+    expect(err.name).toBe('CryptoError');
+    expect(err.code).toBe('MALFORMED_KEY');
+    expect(err.message).toBe('bad key');
+    expect(err.cause).toBe(cause);
+    expect(String(err)).toBe('CryptoError: bad key');
+  });
+});
+
+describe('public API surface', () => {
+  it('exports exactly the documented runtime names', () => {
+    expect(Object.keys(api).sort()).toEqual(
+      [
+        'CryptoError',
+        'SIGNATURE_SCHEMES',
+        'buildPossessionChallenge',
+        'canonicalJson',
+        'decodeBytes',
+        'fromHex',
+        'generateSoftwareSigner',
+        'isSignatureScheme',
+        'parsePublicKey',
+        'sha256',
+        'sha256Hex',
+        'softwareSignerFromPrivateKeyPem',
+        'toHex',
+        'verifySignature',
+      ].sort(),
+    );
+  });
+});

@@ -1,0 +1,36 @@
+import { AuthorityClient, softwareProver, type AuthorityClientOptions } from '@meterledger/authority';
+import { connect, MeterledgerError, type MeterledgerConnection } from '@meterledger/client';
+
+/** Connections opened by a test file, closed in afterAll. */
+const open: MeterledgerConnection[] = [];
+
+export async function authority(
+  org: 'PTB' | 'Inmetro',
+  identity: 'admin' | 'registrar' | 'verifier' | 'norole',
+  options?: AuthorityClientOptions,
+): Promise<AuthorityClient> {
+  const connection = await connect({ org, identity });
+  open.push(connection);
+  return new AuthorityClient(connection, options);
+}
+
+export function closeAll(): void {
+  for (const c of open.splice(0)) c.close();
+}
+
+/** Unique per run, so tests can run repeatedly against one long-lived network. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export async function expectCode(promise: Promise<unknown>, code: string): Promise<MeterledgerError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(MeterledgerError);
+  expect((err as MeterledgerError).code).toBe(code);
+  return err as MeterledgerError;
+}
+
+export { softwareProver };
