@@ -1,0 +1,78 @@
+/**
+ * The end-to-end demo of the meter PKI on the running network (scripts/demo.sh starts it): two
+ * authorities, a meter proving possession of its key to both, signature checks, rotation and revocation.
+ */
+import { AuthorityClient, softwareProver } from '@meterledger/authority';
+import { connect, MeterledgerError } from '@meterledger/client';
+import { generateSoftwareSigner } from '@meterledger/crypto';
+
+const step = (text: string) => console.log(`\n▶ ${text}`);
+const show = (label: string, value: unknown) => console.log(`  ${label.padEnd(28)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+
+async function main(): Promise<void> {
+  const connections = await Promise.all([
+    connect({ org: 'PTB', identity: 'admin' }),
+    connect({ org: 'PTB', identity: 'registrar' }),
+    connect({ org: 'Inmetro', identity: 'registrar' }),
+    connect({ org: 'PTB', identity: 'norole' }),
+  ]);
+  const [admin, ptb, inmetro, norole] = connections.map((c) => new AuthorityClient(c));
+  try {
+    step('PTB admin configures the registry: 2 distinct authorities must approve every key');
+    show('config', await admin.configure({ approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] }));
+
+    const meterId = `demo-meter-${Date.now().toString(36)}`;
+    const meter = generateSoftwareSigner('ecdsa-p256-sha256'); // stands in for the meter's secure element
+    step(`PTB registers ${meterId} after the meter signs PTB's possession challenge`);
+    const registered = await ptb.registerWithPossession({
+      meterId,
+      scheme: meter.scheme,
+      publicKey: meter.publicKey,
+      metadata: { manufacturer: 'ACME Metering', model: 'E350', serial: 'SN-0001', typeApprovalRef: 'PTB-22.11-4711' },
+      prover: softwareProver(meter),
+    });
+    show('status', registered.status);
+    show('key fingerprint', registered.keys[0].fingerprint);
+
+    const reading = '2026-11-21T10:00:00Z,1.000 kWh';
+    const signature = Buffer.from(meter.sign(reading)).toString('base64');
+    show('verify before approval', await ptb.verify({ meterId, message: reading, signature }));
+
+    step('Inmetro challenges the meter with its own nonce and approves');
+    const active = await inmetro.approveWithPossession({ meterId, prover: softwareProver(meter) });
+    show('status', `${active.status} (approved by ${active.keys[0].approvals.map((a) => a.mspId).join(' + ')})`);
+
+    step('Anyone verifies a signed reading; verifyAndRecord logs the check on the ledger');
+    show('verify', await inmetro.verify({ meterId, message: reading, signature }));
+    show('verify tampered reading', await inmetro.verify({ meterId, message: reading.replace('1.000', '9.000'), signature }));
+    const record = await inmetro.verifyAndRecord({ meterId, message: reading, signature });
+    show('audit record', { valid: record.valid, txId: record.txId, verifier: record.verifier.mspId });
+
+    step('A caller without the registrar role is refused and nothing changes');
+    try {
+      await norole.revokeMeter({ meterId, reason: 'other' });
+    } catch (err) {
+      show('refused', err instanceof MeterledgerError ? `${err.code} (tx ${err.transactionId})` : String(err));
+    }
+
+    step('Key rotation to Ed25519: the old key stays valid for signatures made while it was active');
+    const next = generateSoftwareSigner('ed25519');
+    await inmetro.rotateWithPossession({ meterId, scheme: next.scheme, publicKey: next.publicKey, prover: softwareProver(next) });
+    const rotated = await ptb.approveWithPossession({ meterId, prover: softwareProver(next) });
+    for (const k of rotated.keys) show(`key v${k.version} ${k.scheme}`, `${k.status} [${k.validFrom} … ${k.validTo ?? 'open'})`);
+    show('old signature, at old time', await ptb.verify({ meterId, message: reading, signature, at: rotated.keys[0].validFrom as string }));
+
+    step('PTB revokes the meter (key compromise)');
+    const revoked = await ptb.revokeMeter({ meterId, reason: 'keyCompromise', comment: 'seal broken' });
+    show('status', `${revoked.status} since ${revoked.revocation?.effectiveAt}`);
+    const nextSig = Buffer.from(next.sign(reading)).toString('base64');
+    show('verify after revocation', await ptb.verify({ meterId, message: reading, signature: nextSig }));
+  } finally {
+    for (const c of connections) c.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof MeterledgerError ? `${err.code}: ${err.message}` : err);
+  process.exit(1);
+});
