@@ -1,0 +1,154 @@
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  bumpVersion,
+  chaincodePackage,
+  chaincodeServer,
+  connectionJson,
+  lifecycleCommands,
+  NOT_COMMITTED,
+  packageLabel,
+  parseApprovals,
+  parseCommitted,
+  parseInstalled,
+  readDeployedDefinition,
+  targetDefinition,
+  writeDeployedDefinition,
+} from './chaincode';
+import type { EnvContext } from './env';
+import { CHAINCODE_PROJECT_DIR, DEFAULT_TOPOLOGY, statePaths } from './paths';
+import { loadTopology } from './topology';
+
+const t = loadTopology(DEFAULT_TOPOLOGY);
+const [ptb, inmetro] = t.orgs;
+const ctx: EnvContext = { topology: t, paths: statePaths('/state'), fabricCfgPath: '/state/config', builderDir: '/b' };
+const flag = (args: string[], name: string) => args[args.indexOf(name) + 1];
+
+describe('chaincode packages', () => {
+  it('are labelled per org and version', () => {
+    expect(packageLabel(t, ptb, '1')).toBe('meterledger_ptb_1');
+    expect(packageLabel(t, inmetro, '2')).toBe('meterledger_inmetro_2');
+  });
+
+  it('point each org at its own chaincode server', () => {
+    expect(connectionJson(t, ptb)).toEqual({ address: '127.0.0.1:7100', dial_timeout: '10s', tls_required: false });
+    expect(connectionJson(t, inmetro).address).toBe('127.0.0.1:8100');
+  });
+
+  it('contain metadata.json {type: ccaas, label} and code.tar.gz with connection.json', () => {
+    const pkg = chaincodePackage(t, ptb, '1');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pkg-'));
+    fs.writeFileSync(path.join(dir, 'p.tar.gz'), pkg.bytes);
+    execFileSync('tar', ['-xzf', 'p.tar.gz'], { cwd: dir });
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'metadata.json'), 'utf8'))).toEqual({ type: 'ccaas', label: 'meterledger_ptb_1' });
+    fs.mkdirSync(path.join(dir, 'code'));
+    execFileSync('tar', ['-xzf', '../code.tar.gz'], { cwd: path.join(dir, 'code') });
+    expect(fs.readdirSync(path.join(dir, 'code'))).toEqual(['connection.json']);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'code', 'connection.json'), 'utf8'))).toEqual({
+      address: '127.0.0.1:7100',
+      dial_timeout: '10s',
+      tls_required: false,
+    });
+  });
+
+  it('have the package id Fabric computes (label:sha256 of the file), stable and different per org', () => {
+    const pkg = chaincodePackage(t, ptb, '1');
+    expect(pkg.packageId).toBe(`meterledger_ptb_1:${createHash('sha256').update(pkg.bytes).digest('hex')}`);
+    expect(chaincodePackage(t, ptb, '1').packageId).toBe(pkg.packageId);
+    expect(chaincodePackage(t, inmetro, '1').packageId).not.toBe(pkg.packageId);
+    expect(chaincodePackage(t, ptb, '2').packageId).not.toBe(pkg.packageId);
+  });
+});
+
+describe('versions and sequences', () => {
+  it('bumps versions', () => {
+    expect(bumpVersion('1')).toBe('2');
+    expect(bumpVersion('9')).toBe('10');
+    expect(bumpVersion('1.4')).toBe('1.5');
+    expect(bumpVersion('beta')).toBe('beta.1');
+  });
+
+  it('deploys sequence 1 first, keeps a committed definition, and bumps both on --upgrade', () => {
+    expect(targetDefinition(t, null, false)).toEqual({ name: 'meterledger', version: '1', sequence: 1 });
+    expect(targetDefinition(t, null, true)).toEqual({ name: 'meterledger', version: '1', sequence: 1 });
+    const committed = { name: 'meterledger', version: '3', sequence: 4 };
+    expect(targetDefinition(t, committed, false)).toBe(committed);
+    expect(targetDefinition(t, committed, true)).toEqual({ name: 'meterledger', version: '4', sequence: 5 });
+  });
+
+  it('remembers what deploy committed', () => {
+    const p = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), 'def-')));
+    expect(readDeployedDefinition(p)).toBeNull();
+    writeDeployedDefinition(p, { name: 'meterledger', version: '2', sequence: 2 });
+    expect(readDeployedDefinition(p)).toEqual({ name: 'meterledger', version: '2', sequence: 2 });
+  });
+});
+
+describe('peer lifecycle commands', () => {
+  const d = { name: 'meterledger', version: '2', sequence: 3 };
+
+  it('install and queryinstalled run as the org admin against the given peer', () => {
+    const c = lifecycleCommands.install(ctx, inmetro, inmetro.peers[0], '/state/chaincode/Inmetro/x.tar.gz');
+    expect(c.bin).toBe('/state/bin/peer');
+    expect(c.args).toEqual(['lifecycle', 'chaincode', 'install', '/state/chaincode/Inmetro/x.tar.gz']);
+    expect(c.env?.CORE_PEER_ADDRESS).toBe('127.0.0.1:8051');
+    expect(c.env?.CORE_PEER_MSPCONFIGPATH).toBe('/state/orgs/Inmetro/users/orgadmin/msp');
+    expect(lifecycleCommands.queryInstalled(ctx, ptb, ptb.peers[0]).args).toEqual(['lifecycle', 'chaincode', 'queryinstalled', '--output', 'json']);
+  });
+
+  it('approveformyorg names the orderer over TLS, the definition with --sequence and the org’s package id', () => {
+    const a = lifecycleCommands.approve(ctx, ptb, d, 'meterledger_ptb_2:abc').args;
+    expect(a.slice(0, 3)).toEqual(['lifecycle', 'chaincode', 'approveformyorg']);
+    expect(flag(a, '-o')).toBe('127.0.0.1:7050');
+    expect(a).toContain('--tls');
+    expect(flag(a, '--cafile')).toBe('/state/orgs/OrdererOrg/tlsca.pem');
+    expect([flag(a, '--channelID'), flag(a, '--name'), flag(a, '--version'), flag(a, '--sequence')]).toEqual(['nmichannel', 'meterledger', '2', '3']);
+    expect(flag(a, '--package-id')).toBe('meterledger_ptb_2:abc');
+  });
+
+  it('commit collects endorsements from a peer of every org', () => {
+    const a = lifecycleCommands.commit(ctx, ptb, d).args;
+    expect(a[2]).toBe('commit');
+    expect(a.flatMap((x, i) => (x === '--peerAddresses' ? [a[i + 1], a[i + 3]] : []))).toEqual([
+      '127.0.0.1:7051',
+      '/state/orgs/PTB/tlsca.pem',
+      '127.0.0.1:8051',
+      '/state/orgs/Inmetro/tlsca.pem',
+    ]);
+    expect(flag(a, '--sequence')).toBe('3');
+  });
+
+  it('checkcommitreadiness and querycommitted ask for JSON', () => {
+    expect(lifecycleCommands.checkCommitReadiness(ctx, ptb, d).args).toContain('json');
+    expect(lifecycleCommands.queryCommitted(ctx, ptb).args).toEqual(['lifecycle', 'chaincode', 'querycommitted', '--channelID', 'nmichannel', '--name', 'meterledger', '--output', 'json']);
+  });
+});
+
+describe('parsing peer lifecycle output', () => {
+  it('reads the committed version and sequence', () => {
+    const out = '{"sequence":2,"version":"2","endorsement_plugin":"escc","validation_plugin":"vscc","validation_parameter":"Eh4KHC9DaGFubmVsL0FwcGxpY2F0aW9uL0VuZG9yc2VtZW50","collections":{},"approvals":{"InmetroMSP":true,"PTBMSP":true}}\n';
+    expect(parseCommitted('meterledger', out)).toEqual({ name: 'meterledger', version: '2', sequence: 2 });
+    expect(parseCommitted('meterledger', 'garbage')).toBeNull();
+    expect(NOT_COMMITTED.test('Error: query failed with status: 404 - namespace meterledger is not defined')).toBe(true);
+    expect(NOT_COMMITTED.test('Error: failed to connect to 127.0.0.1:7051')).toBe(false);
+  });
+
+  it('reads installed package ids and approvals', () => {
+    expect(parseInstalled('{"installed_chaincodes":[{"package_id":"l:1","label":"l"},{"package_id":"m:2","label":"m"}]}')).toEqual(['l:1', 'm:2']);
+    expect(parseInstalled('{}')).toEqual([]);
+    expect(parseApprovals('{\n\t"approvals": {\n\t\t"InmetroMSP": false,\n\t\t"PTBMSP": true\n\t}\n}')).toEqual({ InmetroMSP: false, PTBMSP: true });
+  });
+});
+
+describe('chaincode server', () => {
+  it('runs fabric-chaincode-node server in packages/chaincode with the org’s address and package id', () => {
+    const s = chaincodeServer(t, inmetro, 'meterledger_inmetro_1:abc');
+    expect(path.basename(s.bin)).toBe('fabric-chaincode-node');
+    expect(s.args).toEqual(['server', '--chaincode-address', '127.0.0.1:8100', '--chaincode-id', 'meterledger_inmetro_1:abc']);
+    expect(s.cwd).toBe(CHAINCODE_PROJECT_DIR);
+    expect([s.name, s.host, s.port]).toEqual(['chaincode-Inmetro', '127.0.0.1', 8100]);
+  });
+});

@@ -1,0 +1,82 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildCli } from './cli';
+import { renderCompose } from './compose';
+import { DEFAULT_TOPOLOGY, statePaths } from './paths';
+import { buildProfile } from './profile';
+import { loadTopology } from './topology';
+
+const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), p));
+const t = loadTopology(DEFAULT_TOPOLOGY);
+
+async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ out: string; error?: Error }> {
+  let out = '';
+  try {
+    await buildCli((s) => (out += s), env)
+      .exitOverride()
+      .parseAsync(['node', 'cli', ...args]);
+    return { out };
+  } catch (e) {
+    return { out, error: e as Error };
+  }
+}
+
+/** A `go` that answers like the Go proxy does on the CI machine. */
+function failingGoPath(): string {
+  const dir = tmp('fake-go-');
+  fs.writeFileSync(path.join(dir, 'go'), '#!/bin/sh\necho "reading https://proxy.golang.org/...: 403 Forbidden" >&2\nexit 1\n', { mode: 0o755 });
+  return `${dir}:${process.env.PATH}`;
+}
+
+describe('meterledger-network CLI', () => {
+  jest.setTimeout(30_000);
+
+  it('compose prints the docker-compose.yaml of the topology', async () => {
+    expect((await cli({ MLEDGER_STATE_DIR: tmp('s-') }, 'compose')).out).toBe(renderCompose(t));
+  });
+
+  it('profile prints network.json (chaincode: the first definition until deploy has run)', async () => {
+    const state = tmp('s-');
+    const { out } = await cli({ MLEDGER_STATE_DIR: state }, 'profile');
+    expect(JSON.parse(out)).toEqual(buildProfile(t, statePaths(state), { name: 'meterledger', version: '1', sequence: 1 }));
+  });
+
+  it('up fails at the binary check, with the install message, before doing anything else', async () => {
+    const state = tmp('s-');
+    const { out, error } = await cli({ MLEDGER_STATE_DIR: state, PATH: failingGoPath(), HOME: os.tmpdir() }, 'up');
+    expect(out).toBe('[1/10] checking Fabric binaries ... FAILED' + out.slice(out.indexOf(' (')));
+    expect(error?.message).toContain('checking Fabric binaries failed');
+    expect(error?.message).toContain('403 Forbidden');
+    expect(error?.message).toContain('FABRIC_BIN_DIR');
+    expect(fs.readdirSync(state).sort()).toEqual(['bin', 'logs']); // no config, no CA, no crypto
+  });
+
+  it('down on a stopped network is fine, and --purge keeps bin/', async () => {
+    const state = tmp('s-');
+    fs.mkdirSync(path.join(state, 'bin'));
+    fs.mkdirSync(path.join(state, 'orgs'));
+    fs.mkdirSync(path.join(state, 'run'));
+    fs.writeFileSync(path.join(state, 'run', 'ghost.pid'), '999999999\n');
+    const { out, error } = await cli({ MLEDGER_STATE_DIR: state }, 'down', '--purge');
+    expect(error).toBeUndefined();
+    expect(out).toContain('[1/6] stopping chaincode servers ... ok: 2 were not running');
+    expect(out).toContain('[5/6] stopping leftover processes ... ok: 1 stale pid files removed');
+    expect(out).toContain(`[6/6] deleting ${state} (keeping bin/) ... ok`);
+    expect(fs.readdirSync(state)).toEqual(['bin']);
+  });
+
+  it('status reports missing binaries and every process down', async () => {
+    const { out } = await cli({ MLEDGER_STATE_DIR: tmp('s-') }, 'status');
+    expect(out).toContain('Fabric binaries missing: peer, orderer');
+    expect(out).toMatch(/peer0\.ptb\.meterledger\.local +peer +down/);
+    expect(out).toMatch(/chaincode-Inmetro +chaincode +down/);
+  });
+
+  it('reports an invalid topology file clearly', async () => {
+    const file = path.join(tmp('topo-'), 't.yaml');
+    fs.writeFileSync(file, 'domain: meterledger.local\n');
+    const { error } = await cli({ MLEDGER_STATE_DIR: tmp('s-') }, '--topology', file, 'compose');
+    expect(error?.message).toMatch(/t\.yaml is invalid:\n {2}- channel: Required/);
+  });
+});

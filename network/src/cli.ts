@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+// meterledger-network: up | down [--purge] | deploy [--upgrade] | status | compose | profile
+import { Command } from 'commander';
+import { readDeployedDefinition, targetDefinition } from './chaincode';
+import { renderCompose } from './compose';
+import { deploy } from './deploy';
+import { down, nativeContext, up, type Runtime } from './network';
+import { DEFAULT_TOPOLOGY, defaultStatePaths } from './paths';
+import { buildProfile } from './profile';
+import { collectStatus, formatStatus } from './status';
+import { loadTopology } from './topology';
+
+export function buildCli(out: (s: string) => void = (s) => process.stdout.write(s), env: NodeJS.ProcessEnv = process.env): Command {
+  const program = new Command('meterledger-network')
+    .description('Native (Docker-free) Hyperledger Fabric network for MeterLedger, described by network/topology.yaml')
+    .option('-t, --topology <file>', 'topology file (env MLEDGER_TOPOLOGY)', env.MLEDGER_TOPOLOGY ?? DEFAULT_TOPOLOGY)
+    .showHelpAfterError();
+
+  const runtime = (): Runtime => ({
+    topology: loadTopology(program.opts<{ topology: string }>().topology),
+    paths: defaultStatePaths(env),
+    print: out,
+    env,
+  });
+
+  program
+    .command('up')
+    .description('start CAs, enroll identities, start orderers and peers, create and join the channel, write network.json')
+    .action(async () => up(runtime()));
+  program
+    .command('down')
+    .description('stop every process of the network')
+    .option('--purge', 'also delete the state folder (crypto, ledgers, logs), keeping the installed binaries')
+    .action(async (o: { purge?: boolean }) => down(runtime(), { purge: Boolean(o.purge) }));
+  program
+    .command('deploy')
+    .description('package, install, approve and commit the chaincode; start one chaincode server per org')
+    .option('--upgrade', 'deploy new code: bump the committed version and sequence')
+    .action(async (o: { upgrade?: boolean }) => deploy(runtime(), { upgrade: Boolean(o.upgrade) }));
+  program
+    .command('status')
+    .description('processes, ports, channel height, committed chaincode')
+    .action(async () => {
+      const rt = runtime();
+      out(formatStatus(rt.topology, await collectStatus(nativeContext(rt.topology, rt.paths))) + '\n');
+    });
+  program
+    .command('compose')
+    .description('print the docker-compose.yaml equivalent of the topology')
+    .action(() => out(renderCompose(runtime().topology)));
+  program
+    .command('profile')
+    .description('print network.json as up/deploy write it')
+    .action(() => {
+      const rt = runtime();
+      const definition = readDeployedDefinition(rt.paths) ?? targetDefinition(rt.topology, null, false);
+      out(JSON.stringify(buildProfile(rt.topology, rt.paths, definition), null, 2) + '\n');
+    });
+  return program;
+}
+
+export async function main(argv: string[] = process.argv): Promise<number> {
+  try {
+    await buildCli().parseAsync(argv);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`\nerror: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void main().then((code) => process.exit(code));
+}

@@ -1,0 +1,104 @@
+// The Fabric installation the network runs on: the binaries in <state>/bin (put there by
+// scripts/install-fabric.sh, the ONE place that knows how to install and verify them) and the
+// default core.yaml/orderer.yaml, which are read at runtime from Fabric's own sampleconfig and
+// copied into <state>/config (never committed to this repository).
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { INSTALL_SCRIPT, type StatePaths } from './paths';
+import { StepError } from './process';
+
+/** Keep in step with FABRIC_REF in scripts/install-fabric.sh (a unit test checks it). */
+export const FABRIC_COMMIT = 'f871cf92a026aba7b12e6f06d71ded3e6e659d71';
+export const FABRIC_CA_VERSION = 'v1.5.17';
+
+/** The programs the network needs (cryptogen is installed too, but unused: our CAs issue all certs). */
+export const REQUIRED_BINARIES = ['peer', 'orderer', 'configtxgen', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client'] as const;
+export type FabricBinary = (typeof REQUIRED_BINARIES)[number];
+
+export function bin(paths: StatePaths, name: FabricBinary): string {
+  return path.join(paths.bin, name);
+}
+
+export function missingBinaries(paths: StatePaths): string[] {
+  return REQUIRED_BINARIES.filter((b) => {
+    try {
+      fs.accessSync(bin(paths, b), fs.constants.X_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * Runs scripts/install-fabric.sh (fast when the binaries are cached). On failure its message —
+ * what failed, the Go proxy's answer, how to supply FABRIC_BIN_DIR — becomes the error.
+ */
+export function ensureBinaries(paths: StatePaths, env: NodeJS.ProcessEnv = process.env, script = INSTALL_SCRIPT): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [script], { env: { ...env, MLEDGER_STATE_DIR: paths.root }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', (e) => reject(new StepError('checking Fabric binaries', undefined, e.message)));
+    child.once('close', (code) => {
+      if (code === 0) resolve(out.trim().split('\n').pop() ?? '');
+      else reject(new StepError('checking Fabric binaries', undefined, `${script} exited with code ${code}\n${(err || out).trimEnd()}`));
+    });
+  });
+}
+
+function goModCache(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GOMODCACHE) return env.GOMODCACHE;
+  const r = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' });
+  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  return path.join(env.GOPATH ?? path.join(os.homedir(), 'go'), 'pkg', 'mod');
+}
+
+/**
+ * Where Fabric's default core.yaml/orderer.yaml can be found, best first:
+ *   1. MLEDGER_FABRIC_CONFIG_DIR (explicit);
+ *   2. $FABRIC_BIN_DIR/../config (layout of the official release tarball);
+ *   3. the Fabric module source `go install` downloaded: $GOMODCACHE/github.com/hyperledger/fabric@<v>/sampleconfig,
+ *      preferring the version built from FABRIC_COMMIT.
+ */
+export function sampleConfigCandidates(env: NodeJS.ProcessEnv, gomodcache = goModCache(env)): string[] {
+  const out: string[] = [];
+  if (env.MLEDGER_FABRIC_CONFIG_DIR) out.push(path.resolve(env.MLEDGER_FABRIC_CONFIG_DIR));
+  if (env.FABRIC_BIN_DIR) out.push(path.resolve(env.FABRIC_BIN_DIR, '..', 'config'));
+  if (gomodcache) {
+    const dir = path.join(gomodcache, 'github.com', 'hyperledger');
+    let versions: string[] = [];
+    try {
+      versions = fs.readdirSync(dir).filter((d) => d.startsWith('fabric@'));
+    } catch {
+      /* no module cache */
+    }
+    const short = FABRIC_COMMIT.slice(0, 12);
+    versions.sort((a, b) => Number(b.endsWith(short)) - Number(a.endsWith(short)) || b.localeCompare(a));
+    for (const v of versions) out.push(path.join(dir, v, 'sampleconfig'));
+  }
+  return out;
+}
+
+export function findSampleConfig(env: NodeJS.ProcessEnv = process.env, gomodcache?: string): string {
+  const candidates = sampleConfigCandidates(env, gomodcache ?? goModCache(env));
+  const found = candidates.find((d) => fs.existsSync(path.join(d, 'core.yaml')) && fs.existsSync(path.join(d, 'orderer.yaml')));
+  if (found) return found;
+  throw new StepError(
+    'preparing Fabric config',
+    undefined,
+    `no core.yaml/orderer.yaml found (looked in: ${candidates.join(', ') || 'nothing to look in'}).\n` +
+      '  They come with the Fabric module source (go install) or the release tarball (config/ next to bin/);\n' +
+      '  set MLEDGER_FABRIC_CONFIG_DIR to a folder holding them.',
+  );
+}
+
+/** Copies Fabric's default core.yaml and orderer.yaml into <state>/config (FABRIC_CFG_PATH). */
+export function installFabricConfig(paths: StatePaths, sampleConfigDir: string): void {
+  fs.mkdirSync(paths.config, { recursive: true });
+  for (const f of ['core.yaml', 'orderer.yaml']) fs.copyFileSync(path.join(sampleConfigDir, f), path.join(paths.config, f));
+}

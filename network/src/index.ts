@@ -1,0 +1,10 @@
+// Public API of @meterledger/network: the network.json type the SDKs read, and the building blocks
+// of the CLI for tests and tools.
+export type { NetworkProfile, OrgProfile, PeerProfile, CaProfile, IdentityProfile } from './profile';
+export { buildProfile } from './profile';
+export { loadTopology, parseTopology, TopologyError, type Topology } from './topology';
+export { defaultStatePaths, resolveStateDir, statePaths, type StatePaths } from './paths';
+export { renderCompose } from './compose';
+export { renderConfigtx } from './configtx';
+export { up, down } from './network';
+export { deploy } from './deploy';

@@ -1,0 +1,52 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { NetworkProfile } from './index';
+import { DEFAULT_TOPOLOGY, statePaths } from './paths';
+import { buildProfile, writeProfile } from './profile';
+import { loadTopology } from './topology';
+
+const t = loadTopology(DEFAULT_TOPOLOGY);
+const root = '/abs/state';
+const paths = statePaths(root);
+const profile: NetworkProfile = buildProfile(t, paths, { name: 'meterledger', version: '1', sequence: 1 });
+
+describe('network.json', () => {
+  it('has exactly the agreed shape for PTB', () => {
+    expect(profile.channel).toBe('nmichannel');
+    expect(profile.chaincode).toEqual({ name: 'meterledger', sequence: 1, version: '1' });
+    expect(Object.keys(profile.orgs)).toEqual(['PTB', 'Inmetro']);
+    const id = (name: string, role: string | null) => ({
+      certPath: `${root}/orgs/PTB/users/${name}/cert.pem`,
+      keyPath: `${root}/orgs/PTB/users/${name}/key.pem`,
+      role,
+    });
+    expect(profile.orgs.PTB).toEqual({
+      mspId: 'PTBMSP',
+      kind: 'authority',
+      peers: [{ name: 'peer0.ptb.meterledger.local', endpoint: '127.0.0.1:7051', hostAlias: 'peer0.ptb.meterledger.local', tlsRootCertPath: `${root}/orgs/PTB/tlsca.pem` }],
+      ca: { url: 'https://127.0.0.1:7054', tlsCertPath: `${root}/ca/PTB/tls-bundle.pem` },
+      identities: { admin: id('admin', 'admin'), registrar: id('registrar', 'registrar'), verifier: id('verifier', 'verifier'), norole: id('norole', null) },
+    });
+  });
+
+  it('describes Inmetro with its own ports and paths', () => {
+    expect(profile.orgs.Inmetro.mspId).toBe('InmetroMSP');
+    expect(profile.orgs.Inmetro.peers[0].endpoint).toBe('127.0.0.1:8051');
+    expect(profile.orgs.Inmetro.ca.url).toBe('https://127.0.0.1:8054');
+    expect(profile.orgs.Inmetro.identities.norole.role).toBeNull();
+  });
+
+  it('uses absolute paths only, and keeps the tooling’s own org admin out', () => {
+    const paths_ = JSON.stringify(profile).match(/"[a-zA-Z]*Path":"[^"]*"/g) ?? [];
+    expect(paths_.length).toBeGreaterThan(0);
+    for (const p of paths_) expect(p).toMatch(/":"\//);
+    expect(Object.keys(profile.orgs.PTB.identities)).not.toContain('orgadmin');
+  });
+
+  it('is written as JSON to <state>/network.json', () => {
+    const p = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), 'profile-')));
+    writeProfile(p, profile);
+    expect(JSON.parse(fs.readFileSync(path.join(p.root, 'network.json'), 'utf8'))).toEqual(profile);
+  });
+});

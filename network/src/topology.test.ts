@@ -1,0 +1,142 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { DEFAULT_TOPOLOGY } from './paths';
+import { caHost, caName, enrollmentId, loadTopology, ordererHost, parseTopology, peerHost, TopologyError, type Topology } from './topology';
+
+const raw = () => parse(fs.readFileSync(DEFAULT_TOPOLOGY, 'utf8')) as Record<string, unknown> & { orgs: Record<string, unknown>[] };
+
+function allPorts(t: Topology): number[] {
+  return [
+    t.ordererOrg.ca.port,
+    t.ordererOrg.ca.operationsPort,
+    ...t.ordererOrg.orderers.flatMap((o) => [o.port, o.adminPort, o.clusterPort, o.operationsPort]),
+    ...t.orgs.flatMap((o) => [o.ca.port, o.ca.operationsPort, ...o.peers.flatMap((p) => [p.port, p.chaincodePort, p.operationsPort])]),
+    ...Object.values(t.chaincode.serverPorts),
+  ];
+}
+
+describe('network/topology.yaml', () => {
+  const t = loadTopology(DEFAULT_TOPOLOGY);
+
+  it('declares the domain, channel, chaincode and LevelDB state', () => {
+    expect(t.domain).toBe('meterledger.local');
+    expect(t.host).toBe('127.0.0.1');
+    expect(t.channel).toBe('nmichannel');
+    expect(t.stateDatabase).toBe('goleveldb');
+    expect(t.chaincode).toMatchObject({ name: 'meterledger', labelPrefix: 'meterledger', version: '1' });
+  });
+
+  it('has an OrdererMSP org with 3 Raft orderers, each with listen, admin, cluster and operations ports', () => {
+    expect(t.ordererOrg).toMatchObject({ name: 'OrdererOrg', mspId: 'OrdererMSP' });
+    expect(t.ordererOrg.orderers).toHaveLength(3);
+    for (const o of t.ordererOrg.orderers) expect(Object.keys(o).sort()).toEqual(['adminPort', 'clusterPort', 'name', 'operationsPort', 'port']);
+  });
+
+  it('has the authority orgs PTB and Inmetro, each with a peer, a CA and a chaincode server port', () => {
+    expect(t.orgs.map((o) => [o.name, o.mspId, o.kind])).toEqual([
+      ['PTB', 'PTBMSP', 'authority'],
+      ['Inmetro', 'InmetroMSP', 'authority'],
+    ]);
+    for (const org of t.orgs) {
+      expect(org.peers.length).toBeGreaterThanOrEqual(1);
+      expect(org.ca.port).toBeGreaterThan(0);
+      expect(t.chaincode.serverPorts[org.name]).toBeGreaterThan(0);
+    }
+  });
+
+  it('gives every authority the admin, registrar, verifier and norole identities', () => {
+    for (const org of t.orgs) {
+      expect(org.identities).toEqual([
+        { name: 'admin', type: 'admin', role: 'admin' },
+        { name: 'registrar', type: 'client', role: 'registrar' },
+        { name: 'verifier', type: 'client', role: 'verifier' },
+        { name: 'norole', type: 'client' },
+      ]);
+    }
+  });
+
+  it('uses every port once (PTB peer on 7051, PTB CA on 7054)', () => {
+    const ports = allPorts(t);
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(t.orgs[0].peers[0].port).toBe(7051);
+    expect(t.orgs[0].ca.port).toBe(7054);
+  });
+
+  it('derives host names, CA names and enrollment ids', () => {
+    expect(peerHost(t, t.orgs[0], t.orgs[0].peers[0])).toBe('peer0.ptb.meterledger.local');
+    expect(ordererHost(t, t.ordererOrg.orderers[0])).toBe('orderer1.meterledger.local');
+    expect(caHost(t, t.orgs[1])).toBe('ca.inmetro.meterledger.local');
+    expect(caName(t.orgs[1])).toBe('ca-inmetro');
+    expect(enrollmentId(t.orgs[0], 'admin')).toBe('ptb-admin'); // never the CA bootstrap "admin"
+  });
+});
+
+describe('topology validation', () => {
+  const invalid = (mutate: (doc: ReturnType<typeof raw>) => void): string => {
+    const doc = raw();
+    mutate(doc);
+    try {
+      parseTopology(doc, 'test.yaml');
+    } catch (e) {
+      expect(e).toBeInstanceOf(TopologyError);
+      return (e as Error).message;
+    }
+    throw new Error('expected the topology to be rejected');
+  };
+
+  it('names the clashing users of a port', () => {
+    const msg = invalid((d) => ((d.orgs[1].peers as { port: number }[])[0].port = 7051));
+    expect(msg).toContain('port 7051 is used by both PTB peer0 and Inmetro peer0');
+  });
+
+  it('reports the location of a wrongly typed field', () => {
+    expect(invalid((d) => ((d.orgs[0].ca as { port: unknown }).port = 'x'))).toMatch(/orgs\.0\.ca\.port: Expected number/);
+  });
+
+  it('rejects unknown keys (typos do not pass silently)', () => {
+    expect(invalid((d) => (d.orgs[0].peerz = []))).toMatch(/orgs\.0: Unrecognized key\(s\) in object: 'peerz'/);
+  });
+
+  it('requires a chaincode server port for every org, and no port for unknown orgs', () => {
+    const msg = invalid((d) => ((d.chaincode as { serverPorts: Record<string, number> }).serverPorts = { PTB: 7100, Nobody: 8100 }));
+    expect(msg).toContain('chaincode.serverPorts has no port for org Inmetro');
+    expect(msg).toContain('chaincode.serverPorts names unknown org Nobody');
+  });
+
+  it('rejects duplicate mspIds and the reserved identity name orgadmin', () => {
+    const msg = invalid((d) => {
+      d.orgs[1].mspId = 'PTBMSP';
+      d.orgs[0].identities = [{ name: 'orgadmin', type: 'admin' }];
+    });
+    expect(msg).toContain('mspId "PTBMSP" is declared twice');
+    expect(msg).toContain('"orgadmin" is reserved');
+  });
+
+  it('rejects an invalid channel name and unsupported org kinds', () => {
+    expect(invalid((d) => (d.channel = 'NMI Channel'))).toMatch(/channel: a Fabric channel name/);
+    expect(invalid((d) => (d.orgs[0].kind = 'manufacturer'))).toMatch(/orgs\.0\.kind/);
+  });
+
+  it('accepts a third org added as data', () => {
+    const doc = raw();
+    doc.orgs.push({
+      name: 'Lab',
+      mspId: 'LabMSP',
+      kind: 'authority',
+      ca: { port: 10054, operationsPort: 20054 },
+      peers: [{ name: 'peer0', port: 10051, chaincodePort: 10052, operationsPort: 20051 }],
+      identities: [{ name: 'admin', type: 'admin', role: 'admin' }],
+    });
+    (doc.chaincode as { serverPorts: Record<string, number> }).serverPorts.Lab = 10100;
+    expect(parseTopology(doc).orgs.map((o) => o.name)).toEqual(['PTB', 'Inmetro', 'Lab']);
+  });
+
+  it('explains unreadable and non-YAML files', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topo-'));
+    fs.writeFileSync(path.join(dir, 'bad.yaml'), 'domain: [unclosed');
+    expect(() => loadTopology(path.join(dir, 'bad.yaml'))).toThrow(/is not valid YAML/);
+    expect(() => loadTopology(path.join(dir, 'missing.yaml'))).toThrow(/cannot read topology file/);
+  });
+});

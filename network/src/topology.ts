@@ -1,0 +1,200 @@
+// Loads and validates network/topology.yaml, the single declaration of the network, and derives
+// the names (host names, CA names, enrollment ids) every other module uses, so that a name is
+// computed in exactly one place.
+import * as fs from 'node:fs';
+import { parse } from 'yaml';
+import { z } from 'zod';
+
+const port = z.number().int().min(1024).max(65535);
+// Org names end up in paths, package labels and (lower-cased) in DNS names.
+const orgName = z.string().regex(/^[A-Za-z][A-Za-z0-9]*$/, 'letters and digits only, starting with a letter');
+const nodeName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and "-", starting with a letter');
+const dnsName = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'a lower-case DNS name');
+const mspId = z.string().regex(/^[A-Za-z][A-Za-z0-9.-]*$/, 'letters, digits, "." and "-"');
+
+const caSchema = z.object({ port, operationsPort: port }).strict();
+
+const identitySchema = z
+  .object({
+    name: nodeName,
+    // "admin" identities get the NodeOU admin role (they can administer the org's peers);
+    // "client" identities are plain application users.
+    type: z.enum(['admin', 'client']),
+    // value of the meterledger.role attribute put into the enrollment certificate (ecert);
+    // omitted = no role attribute at all (the "norole" test identity).
+    role: z.string().regex(/^[a-z][a-z0-9_-]*$/).optional(),
+  })
+  .strict();
+
+const peerSchema = z.object({ name: nodeName, port, chaincodePort: port, operationsPort: port }).strict();
+
+const ordererSchema = z
+  .object({ name: nodeName, port, adminPort: port, clusterPort: port, operationsPort: port })
+  .strict();
+
+const peerOrgSchema = z
+  .object({
+    name: orgName,
+    mspId,
+    // Only authorities exist today; later issues add other kinds as data.
+    kind: z.enum(['authority']),
+    domain: dnsName.optional(),
+    ca: caSchema,
+    peers: z.array(peerSchema).min(1),
+    identities: z.array(identitySchema).default([]),
+  })
+  .strict();
+
+const ordererOrgSchema = z
+  .object({
+    name: orgName,
+    mspId,
+    domain: dnsName.optional(),
+    ca: caSchema,
+    // Raft needs a majority alive; 3 tolerates one failure.
+    orderers: z.array(ordererSchema).min(1),
+  })
+  .strict();
+
+export const topologySchema = z
+  .object({
+    domain: dnsName,
+    host: z.string().ip({ version: 'v4' }).default('127.0.0.1'),
+    // Fabric's channel-name rule.
+    channel: z.string().regex(/^[a-z][a-z0-9.-]{0,248}$/, 'a Fabric channel name ([a-z][a-z0-9.-]*)'),
+    stateDatabase: z.literal('goleveldb').default('goleveldb'),
+    chaincode: z
+      .object({
+        name: z.string().regex(/^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/, 'a Fabric chaincode name'),
+        labelPrefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, 'a Fabric package label'),
+        version: z.string().min(1).default('1'),
+        serverPorts: z.record(orgName, port),
+      })
+      .strict(),
+    ordererOrg: ordererOrgSchema,
+    orgs: z.array(peerOrgSchema).min(1),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    for (const message of crossChecks(t)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+  });
+
+export type Topology = z.infer<typeof topologySchema>;
+export type PeerOrg = Topology['orgs'][number];
+export type OrdererOrg = Topology['ordererOrg'];
+export type AnyOrg = PeerOrg | OrdererOrg;
+export type Peer = PeerOrg['peers'][number];
+export type Orderer = OrdererOrg['orderers'][number];
+export type Identity = PeerOrg['identities'][number];
+
+/** The identity the tooling itself uses to administer each org (join channels, approve chaincode). */
+export const ORG_ADMIN = 'orgadmin';
+
+export class TopologyError extends Error {}
+
+/** Checks the schema cannot express: uniqueness of ports and names, chaincode ports per org. */
+function crossChecks(t: z.infer<typeof topologySchema>): string[] {
+  const problems: string[] = [];
+  const ports = new Map<number, string>();
+  const usePort = (p: number, user: string): void => {
+    const other = ports.get(p);
+    if (other) problems.push(`port ${p} is used by both ${other} and ${user}`);
+    else ports.set(p, user);
+  };
+  const o = t.ordererOrg;
+  usePort(o.ca.port, `${o.name} CA`);
+  usePort(o.ca.operationsPort, `${o.name} CA operations`);
+  for (const n of o.orderers) {
+    usePort(n.port, n.name);
+    usePort(n.adminPort, `${n.name} admin`);
+    usePort(n.clusterPort, `${n.name} cluster`);
+    usePort(n.operationsPort, `${n.name} operations`);
+  }
+  for (const org of t.orgs) {
+    usePort(org.ca.port, `${org.name} CA`);
+    usePort(org.ca.operationsPort, `${org.name} CA operations`);
+    for (const p of org.peers) {
+      usePort(p.port, `${org.name} ${p.name}`);
+      usePort(p.chaincodePort, `${org.name} ${p.name} chaincode`);
+      usePort(p.operationsPort, `${org.name} ${p.name} operations`);
+    }
+  }
+  for (const [org, p] of Object.entries(t.chaincode.serverPorts)) usePort(p, `${org} chaincode server`);
+
+  const allOrgs: { name: string; mspId: string }[] = [o, ...t.orgs];
+  duplicates(allOrgs.map((x) => x.name.toLowerCase())).forEach((n) => problems.push(`org name "${n}" is declared twice (names are compared case-insensitively)`));
+  duplicates(allOrgs.map((x) => x.mspId)).forEach((m) => problems.push(`mspId "${m}" is declared twice`));
+  duplicates(o.orderers.map((x) => x.name)).forEach((n) => problems.push(`orderer "${n}" is declared twice`));
+  for (const org of t.orgs) {
+    duplicates(org.peers.map((x) => x.name)).forEach((n) => problems.push(`${org.name}: peer "${n}" is declared twice`));
+    duplicates(org.identities.map((x) => x.name)).forEach((n) => problems.push(`${org.name}: identity "${n}" is declared twice`));
+    if (org.identities.some((i) => i.name === ORG_ADMIN)) problems.push(`${org.name}: identity name "${ORG_ADMIN}" is reserved for the tooling's own org admin`);
+    if (t.chaincode.serverPorts[org.name] === undefined) problems.push(`chaincode.serverPorts has no port for org ${org.name}`);
+  }
+  for (const name of Object.keys(t.chaincode.serverPorts)) {
+    if (!t.orgs.some((org) => org.name === name)) problems.push(`chaincode.serverPorts names unknown org ${name}`);
+  }
+  return problems;
+}
+
+function duplicates(values: string[]): string[] {
+  return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))];
+}
+
+/** Validates an already-parsed document; throws TopologyError listing every problem with its location. */
+export function parseTopology(doc: unknown, source = 'topology'): Topology {
+  const result = topologySchema.safeParse(doc);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  - ${i.path.length ? i.path.join('.') + ': ' : ''}${i.message}`);
+  throw new TopologyError(`${source} is invalid:\n${lines.join('\n')}`);
+}
+
+export function loadTopology(file: string): Topology {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new TopologyError(`cannot read topology file ${file}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new TopologyError(`${file} is not valid YAML: ${(e as Error).message}`);
+  }
+  return parseTopology(doc, file);
+}
+
+// ---- names derived from the topology (one place, so profile, CA, env and compose agree) ----
+
+export function orgDomain(t: Topology, org: AnyOrg): string {
+  return org.domain ?? `${org.name.toLowerCase()}.${t.domain}`;
+}
+export function peerHost(t: Topology, org: PeerOrg, peer: Peer): string {
+  return `${peer.name}.${orgDomain(t, org)}`;
+}
+export function ordererHost(t: Topology, orderer: Orderer): string {
+  return `${orderer.name}.${orgDomain(t, t.ordererOrg)}`;
+}
+export function caHost(t: Topology, org: AnyOrg): string {
+  return `ca.${orgDomain(t, org)}`;
+}
+/** The CA's name inside fabric-ca-server (fabric-ca-client --caname). */
+export function caName(org: AnyOrg): string {
+  return `ca-${org.name.toLowerCase()}`;
+}
+/** Enrollment ids are prefixed with the org so none collides with the CA bootstrap user "admin". */
+export function enrollmentId(org: AnyOrg, name: string): string {
+  return `${org.name.toLowerCase()}-${name}`;
+}
+export function address(t: Topology, p: number): string {
+  return `${t.host}:${p}`;
+}
+export function allOrgs(t: Topology): AnyOrg[] {
+  return [t.ordererOrg, ...t.orgs];
+}
+export function findOrg(t: Topology, name: string): PeerOrg {
+  const org = t.orgs.find((o) => o.name === name);
+  if (!org) throw new TopologyError(`unknown org ${name} (known: ${t.orgs.map((o) => o.name).join(', ')})`);
+  return org;
+}
