@@ -1,5 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, CommitStatusError, EndorseError, GatewayError, type ErrorDetail } from '@hyperledger/fabric-gateway';
+import { ERROR_CODES, type ErrorCode } from '@meterledger/contract-api';
 import { validationCodeName } from './validation-codes';
 
 /**
@@ -7,28 +8,9 @@ import { validationCodeName } from './validation-codes';
  * (`UNKNOWN_METER: meter m-1 is not registered`). Codes outside this list are still extracted and passed
  * through unchanged, so a newer chaincode never breaks an older client.
  */
-export const CHAINCODE_ERROR_CODES = [
-  'INVALID_ARGUMENT',
-  'MALFORMED_KEY',
-  'UNKNOWN_SCHEME',
-  'KEY_SCHEME_MISMATCH',
-  'MALFORMED_SIGNATURE',
-  'UNKNOWN_SIGNATURE_ENCODING',
-  'DUPLICATE_METER',
-  'DUPLICATE_KEY',
-  'UNKNOWN_METER',
-  'UNKNOWN_KEY_VERSION',
-  'METER_REVOKED',
-  'BAD_PROOF_OF_POSSESSION',
-  'NONCE_REUSED',
-  'ALREADY_APPROVED',
-  'NOTHING_TO_APPROVE',
-  'ROTATION_PENDING',
-  'UNAUTHORIZED',
-  'NOT_CONFIGURED',
-] as const;
+export const CHAINCODE_ERROR_CODES = ERROR_CODES;
 
-export type ChaincodeErrorCode = (typeof CHAINCODE_ERROR_CODES)[number];
+export type ChaincodeErrorCode = ErrorCode;
 
 /** Codes the client assigns when the failure did not come with a chaincode code. */
 export const CLIENT_ERROR_CODES = [
