@@ -8,7 +8,9 @@ export type CryptoErrorCode =
   | 'KEY_SCHEME_MISMATCH'
   | 'MALFORMED_SIGNATURE'
   | 'UNKNOWN_SIGNATURE_ENCODING'
-  | 'MALFORMED_ENCODING';
+  | 'MALFORMED_ENCODING'
+  | 'MALFORMED_READING'
+  | 'UNKNOWN_FORMAT';
 
 /** The only error type this package throws on bad input. The message does not repeat the code. */
 export class CryptoError extends Error {

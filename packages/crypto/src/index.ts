@@ -11,3 +11,16 @@ export { parsePublicKey, type PublicKeyInfo } from './keys';
 export { verifySignature, type VerifySignatureRequest } from './verify';
 export { buildPossessionChallenge, type PossessionChallengeInput } from './possession';
 export { generateSoftwareSigner, softwareSignerFromPrivateKeyPem, type SoftwareSigner } from './signer';
+export {
+  parseSignedReading,
+  encodeReadingV1,
+  SIGNED_READING_FORMATS,
+  type SignedReadingFormat,
+  type SignedReading,
+  type MeterledgerV1Reading,
+  type Bc4pTasmotaReading,
+  type Bc4pTasmotaFields,
+  type OcmfReading,
+  type ReadingV1Fields,
+  type ParseSignedReadingOptions,
+} from './signed-reading';
