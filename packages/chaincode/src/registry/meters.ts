@@ -90,6 +90,15 @@ function requireNotRevoked(meter: MeterRecord): void {
   }
 }
 
+/** The common preamble of every change to an existing meter: config, ABAC, meter exists and is not revoked. */
+async function meterForChange(state: StateStore, caller: Caller, action: string, meterId: string) {
+  const config = await requireConfig(state);
+  requireAuthorityRole(caller, config, 'registrar', action);
+  const before = await requireMeter(state, meterId);
+  requireNotRevoked(before);
+  return { config, before };
+}
+
 export async function registerMeter(
   state: StateStore,
   caller: Caller,
@@ -127,10 +136,7 @@ export async function approveMeter(
   tx: TxContext,
   request: ApproveMeterRequest,
 ): Promise<MeterRecord> {
-  const config = await requireConfig(state);
-  requireAuthorityRole(caller, config, 'registrar', 'approveMeter');
-  const before = await requireMeter(state, request.meterId);
-  requireNotRevoked(before);
+  const { config, before } = await meterForChange(state, caller, 'approveMeter', request.meterId);
   const meter = structuredClone(before);
   const key = meter.keys.find((k) => k.version === request.keyVersion);
   if (!key) {
@@ -160,11 +166,8 @@ export async function rotateKey(
   tx: TxContext,
   request: RotateKeyRequest,
 ): Promise<MeterRecord> {
-  const config = await requireConfig(state);
-  requireAuthorityRole(caller, config, 'registrar', 'rotateKey');
+  const { config, before } = await meterForChange(state, caller, 'rotateKey', request.meterId);
   const key = parseMeterKey(request.scheme, request.publicKey);
-  const before = await requireMeter(state, request.meterId);
-  requireNotRevoked(before);
   const pending = before.keys.find((k) => k.status === 'pending');
   if (pending) {
     throw new ChaincodeError(
@@ -195,10 +198,7 @@ export async function revokeMeter(
   tx: TxContext,
   request: RevokeMeterRequest,
 ): Promise<MeterRecord> {
-  const config = await requireConfig(state);
-  requireAuthorityRole(caller, config, 'registrar', 'revokeMeter');
-  const before = await requireMeter(state, request.meterId);
-  requireNotRevoked(before);
+  const { before } = await meterForChange(state, caller, 'revokeMeter', request.meterId);
   const effectiveAt = request.effectiveAt ? toUtc(request.effectiveAt) : tx.timestamp;
   if (effectiveAt > tx.timestamp) {
     throw new ChaincodeError('INVALID_ARGUMENT', `revokeMeter: effectiveAt ${effectiveAt} is after the transaction time ${tx.timestamp}`);
