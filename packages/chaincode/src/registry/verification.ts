@@ -38,12 +38,41 @@ export function keyValidAt(meter: MeterRecord, at: string): KeyVersionRecord | u
  * unknown meter or a malformed signature are errors.
  */
 export async function verify(state: StateStore, tx: TxContext, request: VerifyRequest): Promise<VerificationResult> {
+  return (await verifyDecoded(state, tx, request)).result;
+}
+
+/** verify, then log the outcome as an audit record (002 §4.2: the ledger logs every verification). */
+export async function verifyAndRecord(
+  state: StateStore,
+  caller: Caller,
+  tx: TxContext,
+  request: VerifyRequest,
+): Promise<VerificationRecord> {
+  const { result, message } = await verifyDecoded(state, tx, request);
+  const record: VerificationRecord = {
+    ...result,
+    messageHash: sha256Hex(message),
+    ...(request.signatureEncoding ? { signatureEncoding: request.signatureEncoding } : {}),
+    verifier: { mspId: caller.mspId, id: caller.id },
+    txId: tx.txId,
+    recordedAt: tx.timestamp,
+  };
+  await state.put(state.compositeKey(KEY_TYPES.verification, [result.meterId, tx.timestamp, tx.txId]), toBytes(record));
+  return record;
+}
+
+/** The verification itself, also handing back the decoded message so it is decoded once. */
+async function verifyDecoded(
+  state: StateStore,
+  tx: TxContext,
+  request: VerifyRequest,
+): Promise<{ result: VerificationResult; message: Uint8Array }> {
   const meter = await requireMeter(state, request.meterId);
   const at = request.at ? toUtc(request.at) : tx.timestamp;
   const message = decodeMessage(request);
   const base = { meterId: meter.meterId, at };
   const key = keyValidAt(meter, at);
-  if (!key) return { ...base, valid: false, keyVersion: null, reason: 'NO_KEY_VALID_AT_TIME' };
+  if (!key) return { message, result: { ...base, valid: false, keyVersion: null, reason: 'NO_KEY_VALID_AT_TIME' } };
 
   let valid: boolean;
   try {
@@ -57,30 +86,11 @@ export async function verify(state: StateStore, tx: TxContext, request: VerifyRe
   } catch (err) {
     throw asChaincodeError(err, 'signature');
   }
+  const keyVersion = key.version;
   if (meter.revocation && at >= meter.revocation.effectiveAt) {
-    return { ...base, valid: false, keyVersion: key.version, reason: 'METER_REVOKED' };
+    return { message, result: { ...base, valid: false, keyVersion, reason: 'METER_REVOKED' } };
   }
-  return valid ? { ...base, valid, keyVersion: key.version } : { ...base, valid, keyVersion: key.version, reason: 'SIGNATURE_MISMATCH' };
-}
-
-/** verify, then log the outcome as an audit record (002 §4.2: the ledger logs every verification). */
-export async function verifyAndRecord(
-  state: StateStore,
-  caller: Caller,
-  tx: TxContext,
-  request: VerifyRequest,
-): Promise<VerificationRecord> {
-  const result = await verify(state, tx, request);
-  const record: VerificationRecord = {
-    ...result,
-    messageHash: sha256Hex(decodeMessage(request)),
-    ...(request.signatureEncoding ? { signatureEncoding: request.signatureEncoding } : {}),
-    verifier: { mspId: caller.mspId, id: caller.id },
-    txId: tx.txId,
-    recordedAt: tx.timestamp,
-  };
-  await state.put(state.compositeKey(KEY_TYPES.verification, [result.meterId, tx.timestamp, tx.txId]), toBytes(record));
-  return record;
+  return { message, result: valid ? { ...base, valid, keyVersion } : { ...base, valid, keyVersion, reason: 'SIGNATURE_MISMATCH' } };
 }
 
 export async function listVerifications(state: StateStore, request: ListVerificationsRequest): Promise<Page<VerificationRecord>> {
