@@ -12,6 +12,8 @@ module.exports = {
       testEnvironment: 'node',
       setupFiles: ['<rootDir>/jest.setup.js'],
       rootDir: __dirname,
+      // roots keep jest away from network state (.fabric/: orderers' Raft *.snap files look like jest snapshots).
+      roots: ['<rootDir>/packages', '<rootDir>/network/src'],
       testMatch: ['<rootDir>/packages/*/src/**/*.test.ts', '<rootDir>/network/src/**/*.test.ts'],
       moduleNameMapper,
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
@@ -23,6 +25,7 @@ module.exports = {
       testEnvironment: 'node',
       rootDir: __dirname,
       setupFiles: ['<rootDir>/jest.setup.js'],
+      roots: ['<rootDir>/test'],
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       moduleNameMapper,

@@ -1,14 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 /**
- * Integration tests run against the real network our scripts start: bring it up (idempotent), deploy
- * the chaincode, and configure the registry. A failure here names the step and its log.
+ * The integration suite runs against the real network scripts/test-integration.sh starts (its own state
+ * folder and ports). Run alone, it needs a network.json to point at; say so instead of failing obscurely.
  */
 export default function globalSetup(): void {
-  const root = path.resolve(__dirname, '..');
-  const cli = path.join(root, 'network', 'dist', 'cli.js');
-  for (const step of [['up'], ['deploy']]) {
-    execFileSync(process.execPath, [cli, ...step], { cwd: root, stdio: 'inherit' });
+  const state = process.env.MLEDGER_STATE_DIR ?? path.resolve(__dirname, '..', '.fabric');
+  if (!fs.existsSync(path.join(state, 'network.json'))) {
+    throw new Error(`no network at ${state} (network.json missing): run \`npm run test:integration\`, which starts a fresh one`);
   }
 }

@@ -22,11 +22,16 @@ async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ out: st
   }
 }
 
-/** A `go` that answers like the Go proxy does on the CI machine. */
-function failingGoPath(): string {
-  const dir = tmp('fake-go-');
-  fs.writeFileSync(path.join(dir, 'go'), '#!/bin/sh\necho "reading https://proxy.golang.org/...: 403 Forbidden" >&2\nexit 1\n', { mode: 0o755 });
-  return `${dir}:${process.env.PATH}`;
+/** No cache, no FABRIC_BIN_DIR, and release downloads that cannot be reached (as on the CI machine without a cache). */
+function noFabric(state: string): NodeJS.ProcessEnv {
+  return {
+    MLEDGER_STATE_DIR: state,
+    PATH: process.env.PATH,
+    HOME: os.tmpdir(),
+    MLEDGER_FABRIC_CACHE: tmp('cache-'),
+    MLEDGER_FABRIC_RELEASES_URL: 'http://127.0.0.1:1',
+    MLEDGER_GITHUB_API_URL: 'http://127.0.0.1:1',
+  };
 }
 
 describe('meterledger-network CLI', () => {
@@ -44,12 +49,12 @@ describe('meterledger-network CLI', () => {
 
   it('up fails at the binary check, with the install message, before doing anything else', async () => {
     const state = tmp('s-');
-    const { out, error } = await cli({ MLEDGER_STATE_DIR: state, PATH: failingGoPath(), HOME: os.tmpdir() }, 'up');
+    const { out, error } = await cli(noFabric(state), 'up');
     expect(out).toBe('[1/10] checking Fabric binaries ... FAILED' + out.slice(out.indexOf(' (')));
     expect(error?.message).toContain('checking Fabric binaries failed');
-    expect(error?.message).toContain('403 Forbidden');
+    expect(error?.message).toContain('no usable Hyperledger Fabric');
     expect(error?.message).toContain('FABRIC_BIN_DIR');
-    expect(fs.readdirSync(state).sort()).toEqual(['bin', 'logs']); // no config, no CA, no crypto
+    expect(fs.readdirSync(state).sort()).toEqual(['logs']); // no binaries, config, CA or crypto
   });
 
   it('down on a stopped network is fine, and --purge keeps bin/', async () => {
@@ -67,7 +72,8 @@ describe('meterledger-network CLI', () => {
   });
 
   it('status reports missing binaries and every process down', async () => {
-    const { out } = await cli({ MLEDGER_STATE_DIR: tmp('s-') }, 'status');
+    // Ports of its own, so a network running on the default ports does not change the answer.
+    const { out } = await cli({ MLEDGER_STATE_DIR: tmp('s-'), MLEDGER_PORT_OFFSET: '5000' }, 'status');
     expect(out).toContain('Fabric binaries missing: peer, orderer');
     expect(out).toMatch(/peer0\.ptb\.meterledger\.local +peer +down/);
     expect(out).toMatch(/chaincode-Inmetro +chaincode +down/);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // meterledger-network: up | down [--purge] | deploy [--upgrade] | status | compose | profile
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { readDeployedDefinition, targetDefinition } from './chaincode';
 import { renderCompose } from './compose';
 import { deploy } from './deploy';
@@ -10,14 +10,20 @@ import { buildProfile } from './profile';
 import { collectStatus, formatStatus } from './status';
 import { loadTopology } from './topology';
 
+function portOffset(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`--port-offset must be a non-negative integer, got "${value}"`);
+  return Number(value);
+}
+
 export function buildCli(out: (s: string) => void = (s) => process.stdout.write(s), env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('meterledger-network')
     .description('Native (Docker-free) Hyperledger Fabric network for MeterLedger, described by network/topology.yaml')
     .option('-t, --topology <file>', 'topology file (env MLEDGER_TOPOLOGY)', env.MLEDGER_TOPOLOGY ?? DEFAULT_TOPOLOGY)
+    .option('--port-offset <n>', 'add n to every port of the topology, to run a second network beside the first (env MLEDGER_PORT_OFFSET)', env.MLEDGER_PORT_OFFSET ?? '0')
     .showHelpAfterError();
 
   const runtime = (): Runtime => ({
-    topology: loadTopology(program.opts<{ topology: string }>().topology),
+    topology: loadTopology(program.opts<{ topology: string }>().topology, { portOffset: portOffset(program.opts<{ portOffset: string }>().portOffset) }),
     paths: defaultStatePaths(env),
     print: out,
     env,

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureBinaries, FABRIC_COMMIT, findSampleConfig, installFabricConfig, missingBinaries, sampleConfigCandidates } from './fabric';
+import { ensureBinaries, findSampleConfig, installFabricConfig, missingBinaries, sampleConfigCandidates } from './fabric';
 import { statePaths } from './paths';
 import { StepError } from './process';
 
@@ -15,26 +15,30 @@ function sampleconfig(dir: string): string {
 }
 
 describe("Fabric's default config (core.yaml, orderer.yaml)", () => {
-  const modcache = tmp('gomod-');
-  const hl = path.join(modcache, 'github.com', 'hyperledger');
-  const pinned = sampleconfig(path.join(hl, `fabric@v1.4.0-rc1.0.20250101000000-${FABRIC_COMMIT.slice(0, 12)}`, 'sampleconfig'));
-  const other = sampleconfig(path.join(hl, 'fabric@v2.1.1+incompatible', 'sampleconfig'));
+  const home = tmp('fabric-home-');
+  const installed = sampleconfig(path.join(home, 'config'));
+  const state = () => {
+    const paths = statePaths(tmp('state-'));
+    fs.mkdirSync(paths.bin, { recursive: true });
+    fs.writeFileSync(path.join(paths.bin, '.installed'), `${home}\n`);
+    return paths;
+  };
 
-  it('is looked up in MLEDGER_FABRIC_CONFIG_DIR, next to FABRIC_BIN_DIR, then in the Go module cache (pinned commit first)', () => {
-    expect(sampleConfigCandidates({ MLEDGER_FABRIC_CONFIG_DIR: '/x/cfg', FABRIC_BIN_DIR: '/rel/bin' }, modcache)).toEqual(['/x/cfg', '/rel/config', pinned, other]);
+  it('is looked up in MLEDGER_FABRIC_CONFIG_DIR, in the installation linked into <state>/bin, then next to FABRIC_BIN_DIR', () => {
+    expect(sampleConfigCandidates(state(), { MLEDGER_FABRIC_CONFIG_DIR: '/x/cfg', FABRIC_BIN_DIR: '/rel/bin' })).toEqual(['/x/cfg', installed, '/rel/config']);
   });
 
   it('comes from the first candidate holding both files', () => {
-    expect(findSampleConfig({ FABRIC_BIN_DIR: '/nonexistent/bin' }, modcache)).toBe(pinned);
+    expect(findSampleConfig(state(), { MLEDGER_FABRIC_CONFIG_DIR: '/nonexistent/cfg' })).toBe(installed);
   });
 
   it('missing: says where it looked and how to fix it', () => {
-    expect(() => findSampleConfig({}, tmp('empty-'))).toThrow(/no core\.yaml\/orderer\.yaml found .*\n.*\n.*MLEDGER_FABRIC_CONFIG_DIR/);
+    expect(() => findSampleConfig(statePaths(tmp('empty-')), {})).toThrow(/no core\.yaml\/orderer\.yaml found .*\n.*\n.*MLEDGER_FABRIC_CONFIG_DIR/);
   });
 
   it('is copied into <state>/config', () => {
     const paths = statePaths(tmp('state-'));
-    installFabricConfig(paths, pinned);
+    installFabricConfig(paths, installed);
     expect(fs.readdirSync(paths.config).sort()).toEqual(['core.yaml', 'orderer.yaml']);
   });
 });
@@ -42,7 +46,7 @@ describe("Fabric's default config (core.yaml, orderer.yaml)", () => {
 describe('binary check', () => {
   it('lists the missing binaries', () => {
     const paths = statePaths(tmp('state-'));
-    expect(missingBinaries(paths)).toEqual(['peer', 'orderer', 'configtxgen', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client']);
+    expect(missingBinaries(paths)).toEqual(['peer', 'orderer', 'configtxgen', 'configtxlator', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client']);
     fs.mkdirSync(paths.bin);
     fs.writeFileSync(path.join(paths.bin, 'peer'), '', { mode: 0o755 });
     expect(missingBinaries(paths)).not.toContain('peer');

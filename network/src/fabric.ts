@@ -2,19 +2,18 @@
 // scripts/install-fabric.sh, the ONE place that knows how to install and verify them) and the
 // default core.yaml/orderer.yaml, which are read at runtime from Fabric's own sampleconfig and
 // copied into <state>/config (never committed to this repository).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { INSTALL_SCRIPT, type StatePaths } from './paths';
 import { StepError } from './process';
 
-/** Keep in step with FABRIC_REF in scripts/install-fabric.sh (a unit test checks it). */
-export const FABRIC_COMMIT = 'f871cf92a026aba7b12e6f06d71ded3e6e659d71';
-export const FABRIC_CA_VERSION = 'v1.5.17';
+/** Keep in step with FABRIC_VERSION / FABRIC_CA_VERSION in scripts/install-fabric.sh (a unit test checks it). */
+export const FABRIC_VERSION = '2.5.16';
+export const FABRIC_CA_VERSION = '1.5.21';
 
-/** The programs the network needs (cryptogen is installed too, but unused: our CAs issue all certs). */
-export const REQUIRED_BINARIES = ['peer', 'orderer', 'configtxgen', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client'] as const;
+/** The programs the network needs (cryptogen is linked too when present, but unused: our CAs issue all certs). */
+export const REQUIRED_BINARIES = ['peer', 'orderer', 'configtxgen', 'configtxlator', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client'] as const;
 export type FabricBinary = (typeof REQUIRED_BINARIES)[number];
 
 export function bin(paths: StatePaths, name: FabricBinary): string {
@@ -51,48 +50,39 @@ export function ensureBinaries(paths: StatePaths, env: NodeJS.ProcessEnv = proce
   });
 }
 
-function goModCache(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.GOMODCACHE) return env.GOMODCACHE;
-  const r = spawnSync('go', ['env', 'GOMODCACHE'], { encoding: 'utf8' });
-  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
-  return path.join(env.GOPATH ?? path.join(os.homedir(), 'go'), 'pkg', 'mod');
+/** The Fabric installation <state>/bin was linked from (written by install-fabric.sh), if any. */
+export function installedFabricHome(paths: StatePaths): string | undefined {
+  try {
+    return fs.readFileSync(path.join(paths.bin, '.installed'), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Where Fabric's default core.yaml/orderer.yaml can be found, best first:
  *   1. MLEDGER_FABRIC_CONFIG_DIR (explicit);
- *   2. $FABRIC_BIN_DIR/../config (layout of the official release tarball);
- *   3. the Fabric module source `go install` downloaded: $GOMODCACHE/github.com/hyperledger/fabric@<v>/sampleconfig,
- *      preferring the version built from FABRIC_COMMIT.
+ *   2. config/ of the installation install-fabric.sh linked into <state>/bin (release tarball layout);
+ *   3. $FABRIC_BIN_DIR/../config.
  */
-export function sampleConfigCandidates(env: NodeJS.ProcessEnv, gomodcache = goModCache(env)): string[] {
+export function sampleConfigCandidates(paths: StatePaths, env: NodeJS.ProcessEnv): string[] {
   const out: string[] = [];
   if (env.MLEDGER_FABRIC_CONFIG_DIR) out.push(path.resolve(env.MLEDGER_FABRIC_CONFIG_DIR));
+  const home = installedFabricHome(paths);
+  if (home) out.push(path.join(home, 'config'));
   if (env.FABRIC_BIN_DIR) out.push(path.resolve(env.FABRIC_BIN_DIR, '..', 'config'));
-  if (gomodcache) {
-    const dir = path.join(gomodcache, 'github.com', 'hyperledger');
-    let versions: string[] = [];
-    try {
-      versions = fs.readdirSync(dir).filter((d) => d.startsWith('fabric@'));
-    } catch {
-      /* no module cache */
-    }
-    const short = FABRIC_COMMIT.slice(0, 12);
-    versions.sort((a, b) => Number(b.endsWith(short)) - Number(a.endsWith(short)) || b.localeCompare(a));
-    for (const v of versions) out.push(path.join(dir, v, 'sampleconfig'));
-  }
   return out;
 }
 
-export function findSampleConfig(env: NodeJS.ProcessEnv = process.env, gomodcache?: string): string {
-  const candidates = sampleConfigCandidates(env, gomodcache ?? goModCache(env));
+export function findSampleConfig(paths: StatePaths, env: NodeJS.ProcessEnv = process.env): string {
+  const candidates = sampleConfigCandidates(paths, env);
   const found = candidates.find((d) => fs.existsSync(path.join(d, 'core.yaml')) && fs.existsSync(path.join(d, 'orderer.yaml')));
   if (found) return found;
   throw new StepError(
     'preparing Fabric config',
     undefined,
     `no core.yaml/orderer.yaml found (looked in: ${candidates.join(', ') || 'nothing to look in'}).\n` +
-      '  They come with the Fabric module source (go install) or the release tarball (config/ next to bin/);\n' +
+      '  They come with the release tarball (config/ next to bin/), which scripts/install-fabric.sh installs;\n' +
       '  set MLEDGER_FABRIC_CONFIG_DIR to a folder holding them.',
   );
 }

@@ -55,7 +55,7 @@ export async function up(rt: Runtime): Promise<void> {
       {
         title: 'writing Fabric config (core.yaml, orderer.yaml, configtx.yaml)',
         run: async () => {
-          const defaults = findSampleConfig(rt.env);
+          const defaults = findSampleConfig(paths, rt.env);
           installFabricConfig(paths, defaults);
           fs.writeFileSync(paths.configtx, renderConfigtx(t, paths));
           return `defaults from ${defaults}`;

@@ -140,3 +140,20 @@ describe('topology validation', () => {
     expect(() => loadTopology(path.join(dir, 'missing.yaml'))).toThrow(/cannot read topology file/);
   });
 });
+
+describe('port offset', () => {
+  it('moves every port, the chaincode servers included, and nothing else', () => {
+    const base = loadTopology(DEFAULT_TOPOLOGY);
+    const moved = loadTopology(DEFAULT_TOPOLOGY, { portOffset: 3000 });
+    expect(moved.ordererOrg.orderers[0]).toEqual({ ...base.ordererOrg.orderers[0], port: 10050, adminPort: 10053, clusterPort: 10057, operationsPort: 20050 });
+    expect(moved.orgs[0].peers[0].port).toBe(base.orgs[0].peers[0].port + 3000);
+    expect(moved.orgs[1].ca).toEqual({ port: base.orgs[1].ca.port + 3000, operationsPort: base.orgs[1].ca.operationsPort + 3000 });
+    expect(moved.chaincode.serverPorts).toEqual({ PTB: 10100, Inmetro: 11100 });
+    expect(moved.channel).toBe(base.channel);
+    expect(moved.orgs.map((o) => o.identities)).toEqual(base.orgs.map((o) => o.identities));
+  });
+
+  it('still validates: a port pushed past 65535 is reported', () => {
+    expect(() => loadTopology(DEFAULT_TOPOLOGY, { portOffset: 60000 })).toThrow(/Number must be less than or equal to 65535/);
+  });
+});

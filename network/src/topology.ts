@@ -149,7 +149,29 @@ export function parseTopology(doc: unknown, source = 'topology'): Topology {
   throw new TopologyError(`${source} is invalid:\n${lines.join('\n')}`);
 }
 
-export function loadTopology(file: string): Topology {
+/**
+ * Every port of the topology moved by `offset`, so a second network (e.g. the test suite's) runs beside
+ * a developer's network on the same machine. Applied to the parsed document before validation.
+ */
+export function shiftPorts(doc: unknown, offset: number): unknown {
+  if (!offset) return doc;
+  // Port fields are named "port" or "<x>Port"; chaincode.serverPorts maps org names to ports.
+  const shift = (v: unknown, isPort: boolean): unknown => {
+    if (Array.isArray(v)) return v.map((x) => shift(x, false));
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, shift(x, k === 'serverPorts' ? false : /port$/i.test(k))]));
+    }
+    return isPort && typeof v === 'number' ? v + offset : v;
+  };
+  const shifted = shift(doc, false) as { chaincode?: { serverPorts?: Record<string, unknown> } };
+  const serverPorts = shifted?.chaincode?.serverPorts;
+  if (serverPorts && typeof serverPorts === 'object') {
+    for (const org of Object.keys(serverPorts)) serverPorts[org] = shift(serverPorts[org], true);
+  }
+  return shifted;
+}
+
+export function loadTopology(file: string, opts: { portOffset?: number } = {}): Topology {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -162,7 +184,7 @@ export function loadTopology(file: string): Topology {
   } catch (e) {
     throw new TopologyError(`${file} is not valid YAML: ${(e as Error).message}`);
   }
-  return parseTopology(doc, file);
+  return parseTopology(shiftPorts(doc, opts.portOffset ?? 0), file);
 }
 
 // ---- names derived from the topology (one place, so profile, CA, env and compose agree) ----
