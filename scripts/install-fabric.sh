@@ -35,8 +35,8 @@ API_URL=${MLEDGER_GITHUB_API_URL:-https://api.github.com/repos/hyperledger}
 FABRIC_VERSION_PATTERN='^2\.5(\.|-|$)'
 FABRIC_CA_VERSION_PATTERN='^v?1\.5(\.|-|$)' # Fabric CA built from source prints v1.5.x
 
-REQUIRED=(peer orderer configtxgen configtxlator osnadmin fabric-ca-server fabric-ca-client)
-OPTIONAL=(cryptogen discover ledgerutil)
+REQUIRED=(peer orderer configtxgen configtxlator osnadmin discover fabric-ca-server fabric-ca-client)
+OPTIONAL=(cryptogen ledgerutil)
 CONFIG_FILES=(core.yaml orderer.yaml)
 
 MODE=install
@@ -61,7 +61,7 @@ version_of() {
   local bin=$1 out
   case "$(basename "$bin")" in
     configtxgen) out=$("$bin" -version 2>&1 || true) ;;
-    osnadmin|configtxlator) echo "n/a"; return ;; # no version command worth parsing
+    osnadmin|configtxlator|discover) echo "n/a"; return ;; # no version command worth parsing
     *) out=$("$bin" version 2>&1 || true) ;;
   esac
   sed -n 's/^[[:space:]]*Version:[[:space:]]*//p' <<<"$out" | head -n1
@@ -139,7 +139,7 @@ if [[ -n "${FABRIC_BIN_DIR:-}" ]]; then
     v=$(version_of "$src/$b")
     echo "$b: version ${v:-unknown}" >>"$LOG"
     case "$b" in
-      osnadmin|configtxlator) ;;
+      osnadmin|configtxlator|discover) ;;
       fabric-ca-*) [[ $v =~ $FABRIC_CA_VERSION_PATTERN ]] || problems+=("$b: version '${v:-unknown}', need 1.5.x") ;;
       *) [[ $v =~ $FABRIC_VERSION_PATTERN ]] || problems+=("$b: version '${v:-unknown}', need 2.5.x") ;;
     esac

@@ -7,6 +7,7 @@ import {
   bumpVersion,
   chaincodePackage,
   chaincodeServer,
+  SUPERVISOR,
   connectionJson,
   lifecycleCommands,
   NOT_COMMITTED,
@@ -144,10 +145,12 @@ describe('parsing peer lifecycle output', () => {
 });
 
 describe('chaincode server', () => {
-  it('runs fabric-chaincode-node server in packages/chaincode with the org’s address and package id', () => {
+  it('runs fabric-chaincode-node server in packages/chaincode, under the supervisor, with the org’s address and package id', () => {
     const s = chaincodeServer(t, inmetro, 'meterledger_inmetro_1:abc');
-    expect(path.basename(s.bin)).toBe('fabric-chaincode-node');
-    expect(s.args).toEqual(['server', '--chaincode-address', '127.0.0.1:8100', '--chaincode-id', 'meterledger_inmetro_1:abc']);
+    expect(s.bin).toBe(process.execPath);
+    expect(s.args[0]).toBe(SUPERVISOR);
+    expect(path.basename(s.args[1])).toBe('fabric-chaincode-node');
+    expect(s.args.slice(2)).toEqual(['server', '--chaincode-address', '127.0.0.1:8100', '--chaincode-id', 'meterledger_inmetro_1:abc']);
     expect(s.cwd).toBe(CHAINCODE_PROJECT_DIR);
     expect([s.name, s.host, s.port]).toEqual(['chaincode-Inmetro', '127.0.0.1', 8100]);
   });

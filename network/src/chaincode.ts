@@ -172,12 +172,16 @@ export function chaincodeProjectProblem(projectDir: string = CHAINCODE_PROJECT_D
   return null;
 }
 
+/** The compiled supervisor beside this module (dist/supervise.js, or src/supervise.ts under ts-jest). */
+export const SUPERVISOR = path.join(__dirname, '..', 'dist', 'supervise.js');
+
 export function chaincodeServer(t: Topology, org: PeerOrg, packageId: string, projectDir: string = CHAINCODE_PROJECT_DIR): ProcessSpec {
   const port = t.chaincode.serverPorts[org.name];
+  // Under our supervisor (dist/supervise.js), which restarts the server if it dies.
   return {
     name: chaincodeProcessName(org),
-    bin: chaincodeServerBin(projectDir),
-    args: ['server', '--chaincode-address', address(t, port), '--chaincode-id', packageId],
+    bin: process.execPath,
+    args: [SUPERVISOR, chaincodeServerBin(projectDir), 'server', '--chaincode-address', address(t, port), '--chaincode-id', packageId],
     cwd: projectDir,
     env: {},
     port,

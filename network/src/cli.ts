@@ -7,7 +7,7 @@ import { deploy } from './deploy';
 import { down, nativeContext, up, type Runtime } from './network';
 import { DEFAULT_TOPOLOGY, defaultStatePaths } from './paths';
 import { buildProfile } from './profile';
-import { collectStatus, formatStatus } from './status';
+import { collectStatus, formatStatus, notServing } from './status';
 import { loadTopology } from './topology';
 
 function portOffset(value: string): number {
@@ -15,7 +15,12 @@ function portOffset(value: string): number {
   return Number(value);
 }
 
-export function buildCli(out: (s: string) => void = (s) => process.stdout.write(s), env: NodeJS.ProcessEnv = process.env): Command {
+/** `status` reports a network that is not fully serving through `outcome.exitCode` (3). */
+export function buildCli(
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  env: NodeJS.ProcessEnv = process.env,
+  outcome: { exitCode: number } = { exitCode: 0 },
+): Command {
   const program = new Command('meterledger-network')
     .description('Native (Docker-free) Hyperledger Fabric network for MeterLedger, described by network/topology.yaml')
     .option('-t, --topology <file>', 'topology file (env MLEDGER_TOPOLOGY)', env.MLEDGER_TOPOLOGY ?? DEFAULT_TOPOLOGY)
@@ -45,10 +50,12 @@ export function buildCli(out: (s: string) => void = (s) => process.stdout.write(
     .action(async (o: { upgrade?: boolean }) => deploy(runtime(), { upgrade: Boolean(o.upgrade) }));
   program
     .command('status')
-    .description('processes, ports, channel height, committed chaincode')
+    .description('processes, ports, channel height, committed chaincode; exit code 3 when a process is not serving')
     .action(async () => {
       const rt = runtime();
-      out(formatStatus(rt.topology, await collectStatus(nativeContext(rt.topology, rt.paths))) + '\n');
+      const s = await collectStatus(nativeContext(rt.topology, rt.paths));
+      out(formatStatus(rt.topology, s) + '\n');
+      if (notServing(s).length) outcome.exitCode = 3;
     });
   program
     .command('compose')
@@ -67,8 +74,9 @@ export function buildCli(out: (s: string) => void = (s) => process.stdout.write(
 
 export async function main(argv: string[] = process.argv): Promise<number> {
   try {
-    await buildCli().parseAsync(argv);
-    return 0;
+    const outcome = { exitCode: 0 };
+    await buildCli(undefined, undefined, outcome).parseAsync(argv);
+    return outcome.exitCode;
   } catch (e) {
     process.stderr.write(`\nerror: ${(e as Error).message}\n`);
     return 1;

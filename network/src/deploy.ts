@@ -20,7 +20,8 @@ import {
   type ChaincodePackage,
 } from './chaincode';
 import { missingBinaries } from './fabric';
-import { nativeContext, type Runtime } from './network';
+import { nativeContext, READY_TIMEOUT_MS, type Runtime } from './network';
+import { discoveryReadiness, waitUntil } from './readiness';
 import { runCapture, runCommand, runningPid, startProcess, StepError } from './process';
 import { buildProfile, writeProfile } from './profile';
 import { runSteps, summarize } from './progress';
@@ -139,6 +140,11 @@ export async function deploy(rt: Runtime, opts: { upgrade: boolean }): Promise<v
           await runCommand(lifecycleCommands.commit(ctx, first, target), { step: 'committing the definition', logPath, retryIf: TRANSIENT });
           return `version ${target.version}, sequence ${target.sequence}`;
         },
+      },
+      {
+        title: `waiting until every peer's discovery offers an endorsement plan for ${t.chaincode.name}`,
+        run: async () =>
+          `after ${((await waitUntil('waiting for discovery', () => discoveryReadiness(ctx, t.chaincode.name, logPath), { timeoutMs: READY_TIMEOUT_MS })) / 1000).toFixed(1)}s`,
       },
       {
         title: 'writing network.json',

@@ -46,7 +46,7 @@ describe("Fabric's default config (core.yaml, orderer.yaml)", () => {
 describe('binary check', () => {
   it('lists the missing binaries', () => {
     const paths = statePaths(tmp('state-'));
-    expect(missingBinaries(paths)).toEqual(['peer', 'orderer', 'configtxgen', 'configtxlator', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client']);
+    expect(missingBinaries(paths)).toEqual(['peer', 'orderer', 'configtxgen', 'configtxlator', 'osnadmin', 'discover', 'fabric-ca-server', 'fabric-ca-client']);
     fs.mkdirSync(paths.bin);
     fs.writeFileSync(path.join(paths.bin, 'peer'), '', { mode: 0o755 });
     expect(missingBinaries(paths)).not.toContain('peer');

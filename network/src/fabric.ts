@@ -13,7 +13,7 @@ export const FABRIC_VERSION = '2.5.16';
 export const FABRIC_CA_VERSION = '1.5.21';
 
 /** The programs the network needs (cryptogen is linked too when present, but unused: our CAs issue all certs). */
-export const REQUIRED_BINARIES = ['peer', 'orderer', 'configtxgen', 'configtxlator', 'osnadmin', 'fabric-ca-server', 'fabric-ca-client'] as const;
+export const REQUIRED_BINARIES = ['peer', 'orderer', 'configtxgen', 'configtxlator', 'osnadmin', 'discover', 'fabric-ca-server', 'fabric-ca-client'] as const;
 export type FabricBinary = (typeof REQUIRED_BINARIES)[number];
 
 export function bin(paths: StatePaths, name: FabricBinary): string {

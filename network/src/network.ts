@@ -13,8 +13,12 @@ import { CCAAS_BUILDER_DIR, type StatePaths } from './paths';
 import { startProcess, stopProcess, type ProcessSpec } from './process';
 import { buildProfile, writeProfile } from './profile';
 import { runSteps, summarize, type Print } from './progress';
+import { discoveryReadiness, raftReadiness, waitUntil } from './readiness';
 import { plannedProcesses } from './status';
 import { allOrgs, ordererHost, peerHost, type Topology } from './topology';
+
+/** How long `up` and `deploy` wait for the network to be able to serve a client. */
+export const READY_TIMEOUT_MS = 120_000;
 
 export interface Runtime {
   topology: Topology;
@@ -82,6 +86,15 @@ export async function up(rt: Runtime): Promise<void> {
       {
         title: `joining peers to ${t.channel}`,
         run: async () => summarize(await Promise.all(peers.map(({ org, p }) => joinPeer(ctx, org, p))), { 'already joined': 'already joined' }),
+      },
+      {
+        title: `waiting for a Raft leader on ${t.channel}`,
+        run: async () => `after ${((await waitUntil('waiting for a Raft leader', () => raftReadiness(t), { timeoutMs: READY_TIMEOUT_MS })) / 1000).toFixed(1)}s`,
+      },
+      {
+        title: 'waiting for every peer to see every org through gossip and discovery',
+        run: async () =>
+          `after ${((await waitUntil('waiting for discovery', () => discoveryReadiness(ctx, null, paths.log('readiness')), { timeoutMs: READY_TIMEOUT_MS })) / 1000).toFixed(1)}s`,
       },
       {
         title: 'writing network.json',

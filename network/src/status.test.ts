@@ -41,5 +41,14 @@ describe('status', () => {
     expect(text).toContain('nmichannel height on peer0.ptb.meterledger.local: 5');
     expect(text).toContain('nmichannel height on peer0.inmetro.meterledger.local: unknown');
     expect(text).toContain('chaincode meterledger: committed, version 2, sequence 2');
+    expect(text).toMatch(/^NOT SERVING: chaincode-PTB \(down\), chaincode-Inmetro \(port taken by another program\)$/m);
+  });
+
+  it('names a chaincode server its supervisor is restarting, and says when everything is up', () => {
+    const processes = plannedProcesses(t).map((p) => ({ ...p, pid: 1, listening: p.name !== 'chaincode-PTB' }));
+    const base: NetworkStatus = { processes, heights: [], chaincode: null, missingBinaries: [] };
+    expect(formatStatus(t, base)).toMatch(/^chaincode-PTB +chaincode +down \(supervisor restarting it\)/m);
+    const allUp = { ...base, processes: processes.map((p) => ({ ...p, listening: true })) };
+    expect(formatStatus(t, allUp)).toMatch(/^all 10 processes up$/m);
   });
 });

@@ -73,7 +73,7 @@ export function formatStatus(t: Topology, s: NetworkStatus): string {
   if (s.missingBinaries.length) lines.push(`Fabric binaries missing: ${s.missingBinaries.join(', ')} (run scripts/install-fabric.sh)`);
   const width = Math.max(...s.processes.map((p) => p.name.length));
   for (const p of s.processes) {
-    const state = p.pid !== null && p.listening ? 'up' : p.pid !== null ? 'starting?' : p.listening ? 'port taken by another program' : 'down';
+    const state = processState(p);
     lines.push(`${p.name.padEnd(width)}  ${p.kind.padEnd(9)}  ${state.padEnd(9)}  pid ${String(p.pid ?? '-').padEnd(7)}  ports ${p.ports.join(',')}`);
   }
   lines.push('');
@@ -83,5 +83,18 @@ export function formatStatus(t: Topology, s: NetworkStatus): string {
       ? `chaincode ${s.chaincode.name}: committed, version ${s.chaincode.version}, sequence ${s.chaincode.sequence}`
       : `chaincode ${t.chaincode.name}: not committed (or network down)`,
   );
+  const notUp = notServing(s);
+  lines.push(notUp.length ? `NOT SERVING: ${notUp.map((p) => `${p.name} (${processState(p)})`).join(', ')}` : `all ${s.processes.length} processes up`);
   return lines.join('\n');
+}
+
+/** A chaincode server whose supervisor lives but whose port is closed is being restarted. */
+export function processState(p: ProcessStatus): string {
+  if (p.pid !== null && p.listening) return 'up';
+  if (p.pid !== null) return p.kind === 'chaincode' ? 'down (supervisor restarting it)' : 'not listening';
+  return p.listening ? 'port taken by another program' : 'down';
+}
+
+export function notServing(s: NetworkStatus): ProcessStatus[] {
+  return s.processes.filter((p) => processState(p) !== 'up');
 }
