@@ -10,6 +10,7 @@ export type CryptoErrorCode =
   | 'UNKNOWN_SIGNATURE_ENCODING'
   | 'MALFORMED_ENCODING'
   | 'MALFORMED_READING'
+  | 'MALFORMED_TIME'
   | 'UNKNOWN_FORMAT';
 
 /** The only error type this package throws on bad input. The message does not repeat the code. */

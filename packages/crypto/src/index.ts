@@ -7,6 +7,17 @@ export { SIGNATURE_SCHEMES, isSignatureScheme, type SignatureScheme, type Signat
 export { decodeBytes, toHex, fromHex, type BytesLike } from './bytes';
 export { sha256, sha256Hex } from './hash';
 export { canonicalJson } from './json';
+export {
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+  civilFromDays,
+  daysFromCivil,
+  daysInMonth,
+  formatUtcMillis,
+  isLeapYear,
+} from './calendar';
+export { parseRfc3339, isRfc3339, toUtcRfc3339, type Rfc3339Time } from './rfc3339';
 export { parsePublicKey, type PublicKeyInfo } from './keys';
 export { verifySignature, type VerifySignatureRequest } from './verify';
 export { buildPossessionChallenge, type PossessionChallengeInput } from './possession';

@@ -34,7 +34,18 @@ describe('public API surface', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
         'CryptoError',
+        'MS_PER_DAY',
+        'MS_PER_HOUR',
+        'MS_PER_MINUTE',
         'SIGNATURE_SCHEMES',
+        'civilFromDays',
+        'daysFromCivil',
+        'daysInMonth',
+        'formatUtcMillis',
+        'isLeapYear',
+        'isRfc3339',
+        'parseRfc3339',
+        'toUtcRfc3339',
         'buildPossessionChallenge',
         'canonicalJson',
         'decodeBytes',

@@ -2,6 +2,7 @@ import { decodeBase64Strict, fromHex, utf8Bytes } from './bytes';
 import { CryptoError } from './errors';
 import { canonicalJson } from './json';
 import { parseJsonWithLexemes } from './json-lexeme';
+import { parseRfc3339 } from './rfc3339';
 import { isSignatureScheme, SIGNATURE_SCHEMES, type SignatureEncoding, type SignatureScheme } from './schemes';
 import { parseDerSignature, signatureEncodingFor } from './signature';
 
@@ -107,19 +108,15 @@ function checkSignatureShape(scheme: SignatureScheme, sig: Uint8Array, encoding:
 // ------------------------------------------------------------------------------------------------
 
 export const READING_V1_TYPE = 'meterledger.reading.v1';
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
 const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
 
+/** The time is signed exactly as written; it must be a strict RFC 3339 date-time (see rfc3339.ts). */
 function checkTime(value: unknown): string {
   const t = text(value, 'time');
-  const m = RFC3339.exec(t);
-  if (!m) throw malformed('time must be RFC 3339 with an offset, e.g. "2024-05-01T12:00:00Z" (upper-case T and Z)');
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate(); // pure arithmetic, no clock
-  const offH = m[7] === undefined ? 0 : Number(m[7]);
-  const offM = m[8] === undefined ? 0 : Number(m[8]);
-  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth || h > 23 || mi > 59 || s > 60 || offH > 23 || offM > 59) {
-    throw malformed('time has an out-of-range date, time or offset field');
+  try {
+    parseRfc3339(t);
+  } catch (err) {
+    throw malformed(`time must be a strict RFC 3339 date-time with an offset, e.g. "2024-05-01T12:00:00Z": ${(err as Error).message}`);
   }
   return t;
 }

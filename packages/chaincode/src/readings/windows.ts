@@ -5,9 +5,20 @@
  *   minute 2021-08-22T12:34 | hour 2021-08-22T12 | day 2021-08-22 | month 2021-08 | year 2021
  *
  * Deterministic by construction: no clock, no Date, no locale. Every function only parses the strings it
- * is given and does integer calendar arithmetic (proleptic Gregorian calendar, years 0000-9999, UTC).
- * Leap seconds (second 60) are rejected; digits beyond milliseconds are truncated.
+ * is given (with the strict RFC 3339 parser of @meterledger/crypto: upper-case T and Z, an offset, a real
+ * date, no 24:00, no leap second; digits beyond milliseconds are truncated) and does integer calendar
+ * arithmetic (proleptic Gregorian calendar, years 0000-9999, UTC).
  */
+import {
+  MS_PER_DAY,
+  MS_PER_HOUR,
+  MS_PER_MINUTE,
+  daysFromCivil,
+  daysInMonth,
+  formatUtcMillis,
+  isLeapYear,
+  parseRfc3339,
+} from '@meterledger/crypto';
 
 export type WindowLevel = 'minute' | 'hour' | 'day' | 'month' | 'year';
 
@@ -25,71 +36,13 @@ const ID_PATTERN: Record<WindowLevel, RegExp> = {
   year: /^(\d{4})$/,
 };
 
-const MS_PER_MINUTE = 60_000;
-const MS_PER_HOUR = 3_600_000;
-const MS_PER_DAY = 86_400_000;
-const MIN_YEAR = 0;
-const MAX_YEAR = 9999;
-
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-const RFC3339_WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
-
-export function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-export function daysInMonth(year: number, month: number): number {
-  if (month === 2) return isLeapYear(year) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-/** Inverse of daysFromCivil. */
-function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
-}
-
-const MIN_MS = daysFromCivil(MIN_YEAR, 1, 1) * MS_PER_DAY;
-const MAX_MS_EXCLUSIVE = daysFromCivil(MAX_YEAR + 1, 1, 1) * MS_PER_DAY;
+export { daysInMonth, isLeapYear };
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
-/** Epoch milliseconds → `YYYY-MM-DDTHH:MM:SS.sssZ`. */
-function formatMs(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms < MIN_MS || ms >= MAX_MS_EXCLUSIVE) {
-    throw new RangeError(`time outside the supported years ${MIN_YEAR}-${MAX_YEAR} (UTC)`);
-  }
-  const days = Math.floor(ms / MS_PER_DAY);
-  let rest = ms - days * MS_PER_DAY;
-  const { year, month, day } = civilFromDays(days);
-  const hour = Math.floor(rest / MS_PER_HOUR);
-  rest -= hour * MS_PER_HOUR;
-  const minute = Math.floor(rest / MS_PER_MINUTE);
-  rest -= minute * MS_PER_MINUTE;
-  const second = Math.floor(rest / 1000);
-  const milli = rest - second * 1000;
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hour, 2)}:${pad(minute, 2)}:${pad(second, 2)}.${pad(milli, 3)}Z`;
-}
+const formatMs = formatUtcMillis;
 
 function checkDate(year: number, month: number, day: number, what: string): void {
   if (month < 1 || month > 12) throw new Error(`${what}: month ${pad(month, 2)} out of range`);
@@ -98,39 +51,9 @@ function checkDate(year: number, month: number, day: number, what: string): void
   }
 }
 
-/** Parses an RFC 3339 date-time with an explicit offset into epoch milliseconds (UTC). */
+/** Parses a strict RFC 3339 date-time (the one parser of @meterledger/crypto) into epoch milliseconds (UTC). */
 function parseToMs(rfc3339: string): number {
-  if (typeof rfc3339 !== 'string') throw new Error('time must be an RFC 3339 string');
-  const m = RFC3339.exec(rfc3339);
-  if (!m) {
-    if (RFC3339_WITHOUT_OFFSET.test(rfc3339)) {
-      throw new Error(
-        `time "${rfc3339}" has no UTC offset: RFC 3339 times must end in "Z" or an offset like "+05:30"`,
-      );
-    }
-    throw new Error(`time "${rfc3339}" is not an RFC 3339 date-time (expected YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM))`);
-  }
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
-  const what = `time "${rfc3339}"`;
-  checkDate(year, month, day, what);
-  if (hour > 23) throw new Error(`${what}: hour out of range`);
-  if (minute > 59) throw new Error(`${what}: minute out of range`);
-  if (second > 59) throw new Error(`${what}: second out of range (leap seconds are not supported)`);
-  const milli = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  let offsetMinutes = 0;
-  if (m[8] === undefined) {
-    const offH = Number(m[10]);
-    const offM = Number(m[11]);
-    if (offH > 23 || offM > 59) throw new Error(`${what}: offset out of range`);
-    offsetMinutes = (m[9] === '-' ? -1 : 1) * (offH * 60 + offM);
-  }
-  const local =
-    daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * 1000 + milli;
-  const ms = local - offsetMinutes * MS_PER_MINUTE;
-  if (ms < MIN_MS || ms >= MAX_MS_EXCLUSIVE) {
-    throw new RangeError(`${what} is outside the supported years ${MIN_YEAR}-${MAX_YEAR} (UTC)`);
-  }
-  return ms;
+  return parseRfc3339(rfc3339).epochMs;
 }
 
 /**
