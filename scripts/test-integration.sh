@@ -17,6 +17,8 @@ fi
 state=$(mktemp -d "${TMPDIR:-/tmp}/meterledger-it-XXXXXX")
 export MLEDGER_STATE_DIR=$state
 export MLEDGER_PORT_OFFSET=${MLEDGER_TEST_PORT_OFFSET:-3000}
+# 002's deployment: two peers per NMI (a test kills one), five Raft orderers.
+export MLEDGER_TOPOLOGY=${MLEDGER_TEST_TOPOLOGY:-network/topologies/nmi-002.yaml}
 cli=(node network/dist/cli.js)
 status=1
 finish() {
@@ -29,7 +31,7 @@ finish() {
 }
 trap finish EXIT
 
-echo "== integration: fresh network in $state, ports +$MLEDGER_PORT_OFFSET"
+echo "== integration: fresh network ($MLEDGER_TOPOLOGY) in $state, ports +$MLEDGER_PORT_OFFSET"
 "${cli[@]}" up
 "${cli[@]}" deploy
 npx jest --selectProjects integration --runInBand "$@"

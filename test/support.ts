@@ -1,5 +1,11 @@
+import * as path from 'node:path';
 import { AuthorityClient, softwareProver, type AuthorityClientOptions } from '@meterledger/authority';
 import { connect, MeterledgerError, type MeterledgerConnection } from '@meterledger/client';
+
+/** The state folder of the network under test (scripts/test-integration.sh sets MLEDGER_STATE_DIR). */
+export function stateDir(): string {
+  return process.env.MLEDGER_STATE_DIR ?? path.resolve(__dirname, '..', '.fabric');
+}
 
 /** Connections opened by a test file, closed in afterAll. */
 const open: MeterledgerConnection[] = [];

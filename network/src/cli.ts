@@ -22,7 +22,7 @@ export function buildCli(
   outcome: { exitCode: number } = { exitCode: 0 },
 ): Command {
   const program = new Command('meterledger-network')
-    .description('Native (Docker-free) Hyperledger Fabric network for MeterLedger, described by network/topology.yaml')
+    .description('Native (Docker-free) Hyperledger Fabric network for MeterLedger, described by a topology file (default network/topologies/dev.yaml)')
     .option('-t, --topology <file>', 'topology file (env MLEDGER_TOPOLOGY)', env.MLEDGER_TOPOLOGY ?? DEFAULT_TOPOLOGY)
     .option('--port-offset <n>', 'add n to every port of the topology, to run a second network beside the first (env MLEDGER_PORT_OFFSET)', env.MLEDGER_PORT_OFFSET ?? '0')
     .showHelpAfterError();

@@ -17,7 +17,7 @@ describe('docker-compose.yaml', () => {
 
   it('says it cannot run on CI and how it is kept in step', () => {
     expect(committedText).toMatch(/CANNOT be run on the project's CI machine \(there is no Docker engine/);
-    expect(committedText).toContain('GENERATED from network/topology.yaml');
+    expect(committedText).toContain('GENERATED from network/topologies/dev.yaml');
   });
 
   it('runs the official 2.5 / 1.5 images', () => {

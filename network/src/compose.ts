@@ -27,7 +27,7 @@ const CONTAINER_BUILDER = '/opt/meterledger/builders/ccaas';
 const IMAGE_FABRIC_CFG = '/etc/hyperledger/fabric';
 const STATE_VOLUME = '${MLEDGER_STATE_DIR:-./.fabric}:/state';
 
-const HEADER = `GENERATED from network/topology.yaml by \`node network/dist/cli.js compose > docker-compose.yaml\`; do not edit.
+const HEADER = `GENERATED from network/topologies/dev.yaml by \`node network/dist/cli.js compose > docker-compose.yaml\`; do not edit.
 A unit test (network/src/compose.test.ts) fails when this file and the generator disagree.
 
 The MeterLedger Fabric network with the official images: the same orgs, ports (all on 127.0.0.1,

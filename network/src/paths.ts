@@ -7,7 +7,7 @@ import * as path from 'node:path';
 /** network/src or network/dist -> the repository root. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const NETWORK_DIR = path.join(REPO_ROOT, 'network');
-export const DEFAULT_TOPOLOGY = path.join(NETWORK_DIR, 'topology.yaml');
+export const DEFAULT_TOPOLOGY = path.join(NETWORK_DIR, 'topologies', 'dev.yaml');
 /** Our chaincode-as-a-service external builder (committed scripts, not state). */
 export const CCAAS_BUILDER_DIR = path.join(NETWORK_DIR, 'builders', 'ccaas');
 export const CHAINCODE_PROJECT_DIR = path.join(REPO_ROOT, 'packages', 'chaincode');

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_TOPOLOGY } from './paths';
-import { caHost, caName, enrollmentId, loadTopology, ordererHost, parseTopology, peerHost, TopologyError, type Topology } from './topology';
+import { DEFAULT_TOPOLOGY, NETWORK_DIR } from './paths';
+import { caHost, caName, enrollmentId, loadTopology, ordererHost, parseTopology, peerHost, registryBootstrap, TopologyError, type Topology } from './topology';
 
 const raw = () => parse(fs.readFileSync(DEFAULT_TOPOLOGY, 'utf8')) as Record<string, unknown> & { orgs: Record<string, unknown>[] };
 
@@ -17,7 +17,7 @@ function allPorts(t: Topology): number[] {
   ];
 }
 
-describe('network/topology.yaml', () => {
+describe('network/topologies/dev.yaml', () => {
   const t = loadTopology(DEFAULT_TOPOLOGY);
 
   it('declares the domain, channel, chaincode and LevelDB state', () => {
@@ -155,5 +155,35 @@ describe('port offset', () => {
 
   it('still validates: a port pushed past 65535 is reported', () => {
     expect(() => loadTopology(DEFAULT_TOPOLOGY, { portOffset: 60000 })).toThrow(/Number must be less than or equal to 65535/);
+  });
+});
+
+describe('network/topologies/nmi-002.yaml (002 §5)', () => {
+  const t = loadTopology(path.join(NETWORK_DIR, 'topologies', 'nmi-002.yaml'));
+
+  it('has PTB and Inmetro with two peers each and five Raft orderers', () => {
+    expect(t.ordererOrg.orderers).toHaveLength(5);
+    expect(t.orgs.map((o) => [o.name, o.peers.length])).toEqual([
+      ['PTB', 2],
+      ['Inmetro', 2],
+    ]);
+    expect(registryBootstrap(t)).toEqual({ approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] });
+  });
+});
+
+describe('registry bootstrap and ordering settings', () => {
+  const base = parse(fs.readFileSync(DEFAULT_TOPOLOGY, 'utf8')) as Record<string, unknown>;
+
+  it('defaults ordering to Fabric-sample values and the registry to every authority', () => {
+    const t = parseTopology({ ...base, ordering: undefined, registry: undefined });
+    expect(t.ordering).toEqual({ batchTimeout: '2s', maxMessageCount: 10, preferredMaxBytes: '512 KB' });
+    expect(registryBootstrap(t)).toEqual({ approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] });
+  });
+
+  it('rejects a threshold above the number of authorities, unknown authorities and malformed durations', () => {
+    expect(() => parseTopology({ ...base, registry: { approvalThreshold: 3, authorities: ['PTB', 'Lab'] }, ordering: { batchTimeout: '2 seconds' } })).toThrow(
+      /ordering\.batchTimeout: a duration such as 250ms or 2s[\s\S]*registry\.authorities names Lab, which is not an authority org/,
+    );
+    expect(() => parseTopology({ ...base, registry: { approvalThreshold: 3 } })).toThrow(/registry\.approvalThreshold 3 exceeds the 2 authorities/);
   });
 });

@@ -1,4 +1,4 @@
-// Loads and validates network/topology.yaml, the single declaration of the network, and derives
+// Loads and validates a topology (network/topologies/*.yaml), the single declaration of a network, and derives
 // the names (host names, CA names, enrollment ids) every other module uses, so that a name is
 // computed in exactly one place.
 import * as fs from 'node:fs';
@@ -56,6 +56,28 @@ const ordererOrgSchema = z
   })
   .strict();
 
+// Go duration / byte-size strings as configtx.yaml takes them.
+const duration = z.string().regex(/^\d+(ms|s)$/, 'a duration such as 250ms or 2s');
+const byteSize = z.string().regex(/^\d+ (KB|MB)$/, 'a size such as 512 KB or 2 MB');
+
+/** How the orderers cut blocks (configtx.yaml Orderer.BatchTimeout / BatchSize); what throughput depends on. */
+const orderingSchema = z
+  .object({
+    batchTimeout: duration.default('2s'),
+    maxMessageCount: z.number().int().min(1).max(10_000).default(10),
+    preferredMaxBytes: byteSize.default('512 KB'),
+  })
+  .strict();
+
+/** The registry's first configuration, written by `deploy` (002 §4.2.2: more than one RA must inspect a meter). */
+const registrySchema = z
+  .object({
+    approvalThreshold: z.number().int().min(1),
+    /** Org names (kind authority); default: every authority org. */
+    authorities: z.array(orgName).min(1).optional(),
+  })
+  .strict();
+
 export const topologySchema = z
   .object({
     domain: dnsName,
@@ -71,6 +93,8 @@ export const topologySchema = z
         serverPorts: z.record(orgName, port),
       })
       .strict(),
+    ordering: orderingSchema.default({}),
+    registry: registrySchema.optional(),
     ordererOrg: ordererOrgSchema,
     orgs: z.array(peerOrgSchema).min(1),
   })
@@ -130,6 +154,15 @@ function crossChecks(t: z.infer<typeof topologySchema>): string[] {
     duplicates(org.identities.map((x) => x.name)).forEach((n) => problems.push(`${org.name}: identity "${n}" is declared twice`));
     if (org.identities.some((i) => i.name === ORG_ADMIN)) problems.push(`${org.name}: identity name "${ORG_ADMIN}" is reserved for the tooling's own org admin`);
     if (t.chaincode.serverPorts[org.name] === undefined) problems.push(`chaincode.serverPorts has no port for org ${org.name}`);
+  }
+  if (t.registry) {
+    const authorities = t.registry.authorities ?? t.orgs.filter((org) => org.kind === 'authority').map((org) => org.name);
+    for (const name of authorities) {
+      if (!t.orgs.some((org) => org.name === name && org.kind === 'authority')) problems.push(`registry.authorities names ${name}, which is not an authority org`);
+    }
+    if (t.registry.approvalThreshold > authorities.length) {
+      problems.push(`registry.approvalThreshold ${t.registry.approvalThreshold} exceeds the ${authorities.length} authorities`);
+    }
   }
   for (const name of Object.keys(t.chaincode.serverPorts)) {
     if (!t.orgs.some((org) => org.name === name)) problems.push(`chaincode.serverPorts names unknown org ${name}`);
@@ -215,6 +248,13 @@ export function address(t: Topology, p: number): string {
 export function allOrgs(t: Topology): AnyOrg[] {
   return [t.ordererOrg, ...t.orgs];
 }
+/** The registry's first configuration: the topology's, else every authority org with a threshold of min(2, their number). */
+export function registryBootstrap(t: Topology): { approvalThreshold: number; authorityMspIds: string[] } {
+  const names = t.registry?.authorities ?? t.orgs.filter((org) => org.kind === 'authority').map((org) => org.name);
+  const authorityMspIds = names.map((n) => findOrg(t, n).mspId);
+  return { approvalThreshold: t.registry?.approvalThreshold ?? Math.min(2, authorityMspIds.length), authorityMspIds };
+}
+
 export function findOrg(t: Topology, name: string): PeerOrg {
   const org = t.orgs.find((o) => o.name === name);
   if (!org) throw new TopologyError(`unknown org ${name} (known: ${t.orgs.map((o) => o.name).join(', ')})`);
