@@ -72,7 +72,8 @@ function lifecycle(ctx: EnvContext, org: PeerOrg, args: string[], peer: Peer = o
   return { bin: bin(ctx.paths, 'peer'), args: ['lifecycle', 'chaincode', ...args], env: peerAdminEnv(ctx, org, peer) };
 }
 
-function ordererArgs(ctx: EnvContext): string[] {
+/** Where the peer CLI reaches the ordering service (first orderer, TLS with the orderer org's root). */
+export function ordererArgs(ctx: EnvContext): string[] {
   const t = ctx.topology;
   return ['-o', address(t, t.ordererOrg.orderers[0].port), '--tls', '--cafile', ctx.paths.orgTlsCa(t.ordererOrg.name)];
 }
@@ -115,6 +116,7 @@ export function parseInstalled(output: string): string[] {
   return (json?.installed_chaincodes ?? []).map((c) => c.package_id);
 }
 
+/** Approvals per MSP id, from checkcommitreadiness or querycommitted --name (which lists every org of the channel). */
 export function parseApprovals(output: string): Record<string, boolean> {
   const json = extractJson(output) as { approvals?: Record<string, boolean> } | null;
   return json?.approvals ?? {};

@@ -50,7 +50,7 @@ describe('meterledger-network CLI', () => {
   it('up fails at the binary check, with the install message, before doing anything else', async () => {
     const state = tmp('s-');
     const { out, error } = await cli(noFabric(state), 'up');
-    expect(out).toBe('[1/12] checking Fabric binaries ... FAILED' + out.slice(out.indexOf(' (')));
+    expect(out).toBe('[1/13] checking Fabric binaries ... FAILED' + out.slice(out.indexOf(' (')));
     expect(error?.message).toContain('checking Fabric binaries failed');
     expect(error?.message).toContain('no usable Hyperledger Fabric');
     expect(error?.message).toContain('FABRIC_BIN_DIR');

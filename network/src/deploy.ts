@@ -39,6 +39,7 @@ export async function deploy(rt: Runtime, opts: { upgrade: boolean }): Promise<v
   let committed: ChaincodeDefinition | null = null;
   let target: ChaincodeDefinition = targetDefinition(t, null, false);
   let packages: ChaincodePackage[] = [];
+  let committedApprovals: Record<string, boolean> = {};
   const alreadyCommitted = () => committed !== null && committed.sequence === target.sequence;
 
   await runSteps(
@@ -58,7 +59,10 @@ export async function deploy(rt: Runtime, opts: { upgrade: boolean }): Promise<v
         title: 'reading the committed chaincode definition',
         run: async () => {
           const r = await runCapture(lifecycleCommands.queryCommitted(ctx, first), logPath);
-          if (r.code === 0) committed = parseCommitted(t.chaincode.name, r.output);
+          if (r.code === 0) {
+            committed = parseCommitted(t.chaincode.name, r.output);
+            committedApprovals = parseApprovals(r.output);
+          }
           else if (!NOT_COMMITTED.test(r.output)) throw new StepError('reading the committed definition', logPath, r.output.trim());
           target = targetDefinition(t, committed, opts.upgrade);
           const now = committed ? `committed: version ${committed.version}, sequence ${committed.sequence}` : 'nothing committed';
@@ -112,8 +116,11 @@ export async function deploy(rt: Runtime, opts: { upgrade: boolean }): Promise<v
       {
         title: 'approving the definition for each org',
         run: async () => {
-          if (alreadyCommitted()) return 'already committed';
-          const readiness = parseApprovals(await runCommand(lifecycleCommands.checkCommitReadiness(ctx, first, target), { step: 'checking commit readiness', logPath }));
+          // A committed definition still needs the approval of an org that joined since (e.g. a third NMI):
+          // without it, that org's peers do not run the chaincode.
+          const readiness = alreadyCommitted()
+            ? committedApprovals
+            : parseApprovals(await runCommand(lifecycleCommands.checkCommitReadiness(ctx, first, target), { step: 'checking commit readiness', logPath }));
           const outcomes: string[] = [];
           for (const [i, org] of t.orgs.entries()) {
             if (readiness[org.mspId]) {

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { caServer, enrollOrg } from './ca';
 import { createGenesisBlock, joinOrderer, joinPeer } from './channel';
+import { addNewOrgs } from './channel-update';
 import { readDeployedDefinition, targetDefinition } from './chaincode';
 import { renderConfigtx } from './configtx';
 import { ordererEnv, peerEnv, type EnvContext } from './env';
@@ -82,6 +83,10 @@ export async function up(rt: Runtime): Promise<void> {
       {
         title: `joining orderers to ${t.channel}`,
         run: async () => summarize(await Promise.all(orderers.map((o) => joinOrderer(t, o, paths))), { 'already joined': 'already joined' }),
+      },
+      {
+        title: `adding the topology's new orgs to ${t.channel}`,
+        run: () => addNewOrgs(ctx),
       },
       {
         title: `joining peers to ${t.channel}`,
