@@ -96,8 +96,10 @@ describe('connect', () => {
   }
 
   it('connects an identity from a profile file to its channel and chaincode', async () => {
-    const c = await connected({ profile: path.join(tmp, 'network.json'), org: 'PTB', identity: 'admin' });
+    const c = await connected({ profile: path.join(tmp, 'network.json'), org: 'PTB', identity: 'admin', transport: 'gateway' });
+    if (c.transport !== 'gateway') throw new Error('expected the gateway transport');
     expect(c.mspId).toBe('PTBMSP');
+    expect(c.channel).toBe('nmichannel');
     expect(c.chaincodeName).toBe('meterledger');
     expect(c.network.getName()).toBe('nmichannel');
     expect(c.gateway.getIdentity().mspId).toBe('PTBMSP');

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import { promises as fsp } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import {
@@ -9,8 +10,14 @@ import {
   type Gateway,
   type Network,
 } from '@hyperledger/fabric-gateway';
+import type * as FabricNetwork from 'fabric-network';
+import type { ResolutionOptions } from './commit-resolution';
+import { defaultAsLocalhost, toCommonConnectionProfile } from './connection-profile';
 import { ContractClient } from './contract-client';
 import { MeterledgerError } from './errors';
+import { connectFabricNetwork } from './fabric-network-transport';
+import { gatewayLedgerTarget, GatewayContractTransport, type AlternateGateway } from './gateway-transport';
+import type { LedgerTarget } from './ledger';
 import {
   loadNetworkProfile,
   ProfileError,
@@ -18,7 +25,10 @@ import {
   selectOrg,
   selectPeer,
   type NetworkProfile,
+  type OrgProfile,
+  type PeerProfile,
 } from './profile';
+import { resolveTransportKind, type Transport, type TransportKind } from './transport';
 
 /** Per-stage gRPC deadlines in milliseconds. */
 export interface Deadlines {
@@ -42,11 +52,30 @@ export interface ConnectOptions {
   org: string;
   /** Identity name in the org's `identities` (`admin`, `registrar`, ...). */
   identity: string;
-  /** Peer name, endpoint or host alias; defaults to the org's first peer. */
+  /**
+   * `gateway` (default; @hyperledger/fabric-gateway, peers with the Gateway service, Fabric ≥ 2.4) or
+   * `fabric-network` (fabric-network 2.2, for peers without it). When omitted, `$MLEDGER_TRANSPORT`, else
+   * `gateway`.
+   */
+  transport?: TransportKind;
+  /**
+   * Peer name, endpoint or host alias; defaults to the org's first peer. With `gateway` it is the gateway
+   * peer; with `fabric-network` the first discovery, query and event peer.
+   */
   peer?: string;
   deadlines?: Partial<Deadlines>;
-  /** Share an existing gRPC client to the peer instead of creating one (see ConnectWithIdentityOptions). */
+  /** How an unknown commit outcome is resolved on the ledger (timing, resubmissions); see commit-resolution.ts. */
+  resolution?: ResolutionOptions;
+  /**
+   * `gateway` only: share an existing gRPC client to the peer instead of creating one (see
+   * ConnectWithIdentityOptions).
+   */
   grpcClient?: grpc.Client;
+  /**
+   * `fabric-network` only: reach discovered peers and orderers as `localhost` (a network on this machine).
+   * Default: true when every peer endpoint in the profile is a loopback address.
+   */
+  asLocalhost?: boolean;
 }
 
 export interface ConnectWithIdentityOptions {
@@ -70,19 +99,51 @@ export interface ConnectWithIdentityOptions {
    * not closed by {@link MeterledgerConnection.close}; when omitted a client is created and owned.
    */
   grpcClient?: grpc.Client;
+  /**
+   * Other gateway peers (any org of the channel), used only when a submit's outcome is unknown: to look the
+   * transaction up on the ledger and to resubmit the same signed transaction when the gateway peer is
+   * unreachable. connect() lists every other peer of the profile here, the own org's first.
+   */
+  alternatePeers?: readonly AlternatePeer[];
+  resolution?: ResolutionOptions;
 }
 
-/** A connected identity on one channel and chaincode. */
-export interface MeterledgerConnection {
-  readonly gateway: Gateway;
-  readonly network: Network;
+/** A peer to connect to lazily; see ConnectWithIdentityOptions.alternatePeers. */
+export interface AlternatePeer {
+  endpoint: string;
+  hostAlias?: string;
+  /** PEM, or a function reading it when first needed. */
+  tlsRootCert: string | Uint8Array | (() => string | Uint8Array);
+}
+
+interface ConnectionBase {
+  readonly transport: TransportKind;
+  readonly channel: string;
   readonly chaincodeName: string;
   readonly mspId: string;
   /** A typed client for one contract of the chaincode (the default contract when omitted). */
   contract(contractName?: string): ContractClient;
-  /** Close the gateway and the gRPC client this connection created. Safe to call twice. */
+  /** Close what this connection created (gateways, gRPC clients, fabric-network connections). Safe to call twice. */
   close(): void;
 }
+
+/** A connection through @hyperledger/fabric-gateway. */
+export interface GatewayConnection extends ConnectionBase {
+  readonly transport: 'gateway';
+  readonly gateway: Gateway;
+  readonly network: Network;
+}
+
+/** A connection through fabric-network 2.2. */
+export interface FabricNetworkConnection extends ConnectionBase {
+  readonly transport: 'fabric-network';
+  readonly gateway: FabricNetwork.Gateway;
+  /** The channel: `getName()` as fabric-gateway's Network has it, and the fabric-network Network itself. */
+  readonly network: { getName(): string; readonly fabricNetwork: FabricNetwork.Network };
+}
+
+/** A connected identity on one channel and chaincode; `transport` tells which SDK carries it. */
+export type MeterledgerConnection = GatewayConnection | FabricNetworkConnection;
 
 /** Channel options of the gRPC client for a peer, pinning the TLS name to the host alias. */
 export function grpcClientOptions(hostAlias?: string): grpc.ClientOptions {
@@ -142,12 +203,17 @@ function parsePrivateKey(key: string | Uint8Array | crypto.KeyObject): crypto.Ke
   }
 }
 
-/** Connect with explicit credentials, without a network profile. */
-export function connectWithIdentity(options: ConnectWithIdentityOptions): MeterledgerConnection {
-  const signer = signers.newPrivateKeySigner(parsePrivateKey(options.privateKey));
-  const timing = deadlineOptions(options.deadlines);
-  const ownsClient = options.grpcClient === undefined;
-  const client = options.grpcClient ?? newGrpcClient(options.endpoint, options.tlsRootCert, options.hostAlias);
+interface OpenGateway {
+  gateway: Gateway;
+  close(): void;
+}
+
+function openGateway(
+  options: Pick<ConnectWithIdentityOptions, 'mspId' | 'certificate' | 'deadlines'>,
+  signer: ReturnType<typeof signers.newPrivateKeySigner>,
+  client: grpc.Client,
+  ownsClient: boolean,
+): OpenGateway {
   let gateway: Gateway;
   try {
     gateway = connectGateway({
@@ -155,25 +221,72 @@ export function connectWithIdentity(options: ConnectWithIdentityOptions): Meterl
       identity: { mspId: options.mspId, credentials: Buffer.from(options.certificate) },
       signer,
       hash: hash.sha256,
-      ...timing,
+      ...deadlineOptions(options.deadlines),
     });
   } catch (err) {
     if (ownsClient) client.close();
     throw err;
   }
-  const network = gateway.getNetwork(options.channel);
+  return {
+    gateway,
+    close() {
+      gateway.close();
+      if (ownsClient) client.close();
+    },
+  };
+}
+
+/** Connect with explicit credentials, without a network profile. */
+export function connectWithIdentity(options: ConnectWithIdentityOptions): GatewayConnection {
+  const signer = signers.newPrivateKeySigner(parsePrivateKey(options.privateKey));
+  deadlineOptions(options.deadlines); // validate before creating anything
+  const ownsClient = options.grpcClient === undefined;
+  const client = options.grpcClient ?? newGrpcClient(options.endpoint, options.tlsRootCert, options.hostAlias);
+  const primary = openGateway(options, signer, client, ownsClient);
+  const network = primary.gateway.getNetwork(options.channel);
+
+  // Other gateway peers, opened on first need (an unknown commit outcome), closed with the connection.
+  let alternates: { name: string; open: OpenGateway }[] | undefined;
+  const openAlternates = () => {
+    if (alternates) return alternates;
+    alternates = [];
+    for (const peer of options.alternatePeers ?? []) {
+      try {
+        const tls = typeof peer.tlsRootCert === 'function' ? peer.tlsRootCert() : peer.tlsRootCert;
+        alternates.push({ name: peer.endpoint, open: openGateway(options, signer, newGrpcClient(peer.endpoint, tls, peer.hostAlias), true) });
+      } catch {
+        // An alternate that cannot even be set up (unreadable certificate) is skipped; the others still help.
+      }
+    }
+    return alternates;
+  };
+  const ledgerTargets = (): LedgerTarget[] => [
+    gatewayLedgerTarget(options.endpoint, network),
+    ...openAlternates().map((a) => gatewayLedgerTarget(a.name, a.open.gateway.getNetwork(options.channel))),
+  ];
+  const alternateGateways = (): AlternateGateway[] => openAlternates().map((a) => ({ name: a.name, gateway: a.open.gateway }));
+
   const contracts = new Map<string, ContractClient>();
   let closed = false;
   return {
-    gateway,
+    transport: 'gateway',
+    gateway: primary.gateway,
     network,
+    channel: options.channel,
     chaincodeName: options.chaincode,
     mspId: options.mspId,
     contract(contractName?: string): ContractClient {
       const key = contractName ?? '';
       let contract = contracts.get(key);
       if (!contract) {
-        contract = new ContractClient(network.getContract(options.chaincode, contractName));
+        contract = new ContractClient(
+          new GatewayContractTransport(network.getContract(options.chaincode, contractName), {
+            channel: options.channel,
+            ledgerTargets,
+            alternateGateways,
+            options: options.resolution,
+          }),
+        );
         contracts.set(key, contract);
       }
       return contract;
@@ -181,9 +294,32 @@ export function connectWithIdentity(options: ConnectWithIdentityOptions): Meterl
     close(): void {
       if (closed) return;
       closed = true;
-      gateway.close();
-      if (ownsClient) client.close();
+      primary.close();
+      for (const a of alternates ?? []) a.open.close();
     },
+  };
+}
+
+/** Wrap a Transport (e.g. fabric-network's) as a connection. */
+function connectionOverFabricNetwork(transport: Transport & { gateway: FabricNetwork.Gateway; network: FabricNetwork.Network }): FabricNetworkConnection {
+  const contracts = new Map<string, ContractClient>();
+  return {
+    transport: 'fabric-network',
+    gateway: transport.gateway,
+    network: { getName: () => transport.channel, fabricNetwork: transport.network },
+    channel: transport.channel,
+    chaincodeName: transport.chaincodeName,
+    mspId: transport.mspId,
+    contract(contractName?: string): ContractClient {
+      const key = contractName ?? '';
+      let contract = contracts.get(key);
+      if (!contract) {
+        contract = new ContractClient(transport.contract(contractName));
+        contracts.set(key, contract);
+      }
+      return contract;
+    },
+    close: () => transport.close(),
   };
 }
 
@@ -195,8 +331,21 @@ async function readFile(file: string, what: string): Promise<Buffer> {
   }
 }
 
-/** Connect an identity enrolled in the network profile to the channel and chaincode the profile names. */
+/** Every peer of the profile except `primary`: the own org's first, then the other orgs' in profile order. */
+function otherPeers(profile: NetworkProfile, own: OrgProfile, primary: PeerProfile): PeerProfile[] {
+  const orgs = [own, ...Object.values(profile.orgs).filter((o) => o !== own)];
+  return orgs.flatMap((o) => o.peers).filter((p) => p !== primary);
+}
+
+/**
+ * Connect an identity enrolled in the network profile to the channel and chaincode the profile names, through
+ * the transport asked for (`transport`, else `$MLEDGER_TRANSPORT`, else `gateway`).
+ */
+export async function connect(options: ConnectOptions & { transport: 'gateway' }): Promise<GatewayConnection>;
+export async function connect(options: ConnectOptions & { transport: 'fabric-network' }): Promise<FabricNetworkConnection>;
+export async function connect(options: ConnectOptions): Promise<MeterledgerConnection>;
 export async function connect(options: ConnectOptions): Promise<MeterledgerConnection> {
+  const transport = resolveTransportKind(options.transport);
   const profile = typeof options.profile === 'object' ? options.profile : loadNetworkProfile(options.profile);
   const org = selectOrg(profile, options.org);
   const identity = selectIdentity(org, options.identity);
@@ -206,6 +355,37 @@ export async function connect(options: ConnectOptions): Promise<MeterledgerConne
     readFile(identity.certPath, `certificate of ${options.identity}@${org.mspId}`),
     readFile(identity.keyPath, `private key of ${options.identity}@${org.mspId}`),
   ]);
+
+  if (transport === 'fabric-network') {
+    if (options.grpcClient !== undefined) {
+      throw new MeterledgerError({ code: 'INVALID_ARGUMENT', message: 'grpcClient is a gateway transport option; fabric-network makes its own connections' });
+    }
+    parsePrivateKey(privateKey); // the same early, clear error as the gateway transport
+    const deadlines = { ...DEFAULT_DEADLINES, ...withoutUndefined(options.deadlines ?? {}) };
+    deadlineOptions(deadlines);
+    const asLocalhost = options.asLocalhost ?? defaultAsLocalhost(profile);
+    const connectionProfile = toCommonConnectionProfile(profile, {
+      org: options.org,
+      peer: peer.name,
+      asLocalhost,
+      endorseTimeoutMs: deadlines.endorse,
+      readPem: (file) => (file === peer.tlsRootCertPath ? tlsRootCert.toString('utf8') : readPemSync(file)),
+    });
+    return connectionOverFabricNetwork(
+      await connectFabricNetwork({
+        connectionProfile,
+        mspId: org.mspId,
+        certificate: certificate.toString('utf8'),
+        privateKey: privateKey.toString('utf8'),
+        channel: profile.channel,
+        chaincode: profile.chaincode.name,
+        asLocalhost,
+        timeouts: { evaluate: deadlines.evaluate, endorse: deadlines.endorse, commitStatus: deadlines.commitStatus },
+        resolution: options.resolution,
+      }),
+    );
+  }
+
   return connectWithIdentity({
     endpoint: peer.endpoint,
     hostAlias: peer.hostAlias,
@@ -217,5 +397,20 @@ export async function connect(options: ConnectOptions): Promise<MeterledgerConne
     chaincode: profile.chaincode.name,
     deadlines: options.deadlines,
     grpcClient: options.grpcClient,
+    resolution: options.resolution,
+    alternatePeers: otherPeers(profile, org, peer).map((p) => ({
+      endpoint: p.endpoint,
+      hostAlias: p.hostAlias,
+      tlsRootCert: () => readPemSync(p.tlsRootCertPath),
+    })),
   });
 }
+
+function readPemSync(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ProfileError('PROFILE_INVALID', `cannot read TLS root certificate ${file}: ${(err as Error).message}`, [], err);
+  }
+}
+

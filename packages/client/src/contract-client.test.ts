@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { StatusCode } from '@hyperledger/fabric-gateway';
 import { ContractClient, decodeResult, encodeArguments } from './contract-client';
-import { MeterledgerError } from './errors';
+import { isTransient, MeterledgerError } from './errors';
 import { FakeContract } from './testing/fake-contract';
 import { commitStatusError, endorseError, gatewayError, submitError } from './testing/gateway-errors';
 
@@ -64,6 +64,7 @@ describe('ContractClient', () => {
       result: { approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'], updatedAt: 't' },
       transactionId: 'tx-1',
       blockNumber: 12n,
+      resolvedBy: 'commit-status',
     });
     expect(fake.calls[0]).toMatchObject({ fn: 'configure', args: ['{"approvalThreshold":2,"authorityMspIds":["PTBMSP","InmetroMSP"]}'], stage: 'submit' });
   });
@@ -91,9 +92,16 @@ describe('ContractClient', () => {
     expect(err).toMatchObject({ code: 'UNKNOWN_METER', message: 'UNKNOWN_METER: meter m-9 is not registered', transactionId: 'tx-1' });
   });
 
-  it('maps a submit failure', async () => {
+  it('maps a submit refused before ordering to SUBMIT_FAILED', async () => {
+    fake.on('revokeMeter', () => ({})).failNextSubmit(submitError('tx-1', GrpcStatus.ABORTED, 'received unsuccessful response from orderer: status=BAD_REQUEST'));
+    expect(await caught(client.submit('revokeMeter', {}))).toMatchObject({ code: 'SUBMIT_FAILED', transactionId: 'tx-1' });
+  });
+
+  it('without a way to resolve it, a submit cut off mid-call is COMMIT_STATUS_UNAVAILABLE (never the retryable UNAVAILABLE)', async () => {
     fake.on('revokeMeter', () => ({})).failNextSubmit(submitError('tx-1', GrpcStatus.UNAVAILABLE, 'orderer unreachable'));
-    expect(await caught(client.submit('revokeMeter', {}))).toMatchObject({ code: 'UNAVAILABLE', transactionId: 'tx-1' });
+    const err = await caught(client.submit('revokeMeter', {}));
+    expect(err).toMatchObject({ code: 'COMMIT_STATUS_UNAVAILABLE', transactionId: 'tx-1' });
+    expect(isTransient(err)).toBe(false);
   });
 
   it('maps a commit status failure', async () => {

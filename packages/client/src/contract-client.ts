@@ -1,30 +1,18 @@
-import { CommitError, type Contract, type Status } from '@hyperledger/fabric-gateway';
 import { MeterledgerError, toMeterledgerError } from './errors';
-import { validationCodeName } from './validation-codes';
+import {
+  GatewayContractTransport,
+  type GatewayResolution,
+  type ProposalContract,
+} from './gateway-transport';
+import type { ContractTransport, InvokeOptions, SubmitOutcome } from './transport';
+import type { Contract } from '@hyperledger/fabric-gateway';
 
-/**
- * The part of fabric-gateway's {@link Contract} the ContractClient uses: the proposal API, so the transaction
- * id is known before anything can fail. Tests implement this with an in-memory fake.
- */
-export interface ProposalContract {
-  newProposal(transactionName: string, options?: { arguments?: (string | Uint8Array)[] }): ProposalLike;
-}
-
-export interface ProposalLike {
-  getTransactionId(): string;
-  evaluate(): Promise<Uint8Array>;
-  endorse(): Promise<TransactionLike>;
-}
-
-export interface TransactionLike {
-  getResult(): Uint8Array;
-  submit(): Promise<SubmittedTransactionLike>;
-}
-
-export interface SubmittedTransactionLike {
-  getResult(): Uint8Array;
-  getStatus(): Promise<Status>;
-}
+export type {
+  ProposalContract,
+  ProposalLike,
+  SubmittedTransactionLike,
+  TransactionLike,
+} from './gateway-transport';
 
 /** A transaction argument: strings and bytes are sent as they are, anything else as JSON. */
 export type ContractArgument = string | Uint8Array | object;
@@ -33,6 +21,29 @@ export interface SubmitResult<T> {
   result: T;
   transactionId: string;
   blockNumber: bigint;
+  /**
+   * How the commit was learned: `commit-status` normally; `ledger` or `resubmission` when the commit status
+   * was unknown and the SDK resolved it (see the README, "When the outcome of a submit is unknown").
+   */
+  resolvedBy: SubmitOutcome['resolvedBy'];
+}
+
+export interface ContractClientOptions {
+  /**
+   * For a fabric-gateway Contract (or ProposalContract): how to resolve an unknown commit outcome on the
+   * ledger. connect() sets it; without it such a failure is thrown as COMMIT_STATUS_UNAVAILABLE.
+   */
+  resolution?: GatewayResolution;
+}
+
+function isContractTransport(target: unknown): target is ContractTransport {
+  return (
+    typeof target === 'object' &&
+    target !== null &&
+    typeof (target as ContractTransport).submit === 'function' &&
+    typeof (target as ContractTransport).evaluate === 'function' &&
+    typeof (target as ProposalContract).newProposal !== 'function'
+  );
 }
 
 /** Encode arguments the way the meterledger chaincode reads them. */
@@ -64,14 +75,20 @@ export function decodeResult<T>(bytes: Uint8Array): T {
 }
 
 /**
- * Typed JSON calls on one chaincode contract. Every failure is thrown as a {@link MeterledgerError} that
- * carries the transaction id.
+ * Typed JSON calls on one chaincode contract, through any transport. Every failure is thrown as a
+ * {@link MeterledgerError} that carries the transaction id.
  */
 export class ContractClient {
-  readonly #contract: ProposalContract;
+  readonly #transport: ContractTransport;
 
-  constructor(contract: ProposalContract | Contract) {
-    this.#contract = contract as ProposalContract;
+  /**
+   * `target`: a ContractTransport (what connect() uses, for either transport), or a fabric-gateway Contract
+   * or anything with its proposal API (wrapped in a GatewayContractTransport).
+   */
+  constructor(target: ContractTransport | ProposalContract | Contract, options: ContractClientOptions = {}) {
+    this.#transport = isContractTransport(target)
+      ? target
+      : new GatewayContractTransport(target as ProposalContract, options.resolution);
   }
 
   /** Endorse, order and wait for the commit of a transaction; returns its decoded result. */
@@ -81,51 +98,38 @@ export class ContractClient {
 
   /** Like {@link submit}, also returning the transaction id and the block it committed in. */
   async submitWithTxId<T>(fn: string, ...args: ContractArgument[]): Promise<SubmitResult<T>> {
-    const proposal = this.#newProposal(fn, args);
-    const transactionId = proposal.getTransactionId();
-    let status: Status;
-    let resultBytes: Uint8Array;
-    try {
-      const transaction = await proposal.endorse();
-      const submitted = await transaction.submit();
-      resultBytes = submitted.getResult();
-      status = await submitted.getStatus();
-    } catch (err) {
-      throw toMeterledgerError(err, transactionId);
-    }
-    if (!status.successful) {
-      const name = validationCodeName(status.code);
-      throw toMeterledgerError(
-        new CommitError({
-          code: status.code,
-          transactionId: status.transactionId || transactionId,
-          message: `Transaction ${transactionId} failed to commit with status code ${status.code} (${name})`,
-        }),
-        transactionId,
-      );
-    }
-    return { result: decodeResult<T>(resultBytes), transactionId, blockNumber: status.blockNumber };
+    return this.submitWithOptions<T>(fn, args);
   }
 
-  #newProposal(fn: string, args: readonly ContractArgument[]): ProposalLike {
+  /** Submit with transient data and/or endorsing organizations. */
+  async submitWithOptions<T>(fn: string, args: readonly ContractArgument[], options: InvokeOptions = {}): Promise<SubmitResult<T>> {
     const encoded = encodeArguments(fn, args);
+    let outcome: SubmitOutcome;
     try {
-      return this.#contract.newProposal(fn, { arguments: encoded });
+      outcome = await this.#transport.submit({ fn, args: encoded, ...options });
     } catch (err) {
       throw toMeterledgerError(err);
     }
+    return {
+      result: decodeResult<T>(outcome.result),
+      transactionId: outcome.transactionId,
+      blockNumber: outcome.blockNumber,
+      resolvedBy: outcome.resolvedBy,
+    };
   }
 
   /** Run a query on one peer without ordering it; returns the decoded result. */
   async evaluate<T>(fn: string, ...args: ContractArgument[]): Promise<T> {
-    const proposal = this.#newProposal(fn, args);
-    const transactionId = proposal.getTransactionId();
-    let bytes: Uint8Array;
+    return this.evaluateWithOptions<T>(fn, args);
+  }
+
+  /** Evaluate with transient data and/or target organizations. */
+  async evaluateWithOptions<T>(fn: string, args: readonly ContractArgument[], options: InvokeOptions = {}): Promise<T> {
+    const encoded = encodeArguments(fn, args);
     try {
-      bytes = await proposal.evaluate();
+      return decodeResult<T>((await this.#transport.evaluate({ fn, args: encoded, ...options })).result);
     } catch (err) {
-      throw toMeterledgerError(err, transactionId);
+      throw toMeterledgerError(err);
     }
-    return decodeResult<T>(bytes);
   }
 }

@@ -111,6 +111,17 @@ describe('toMeterledgerError', () => {
     expect(toMeterledgerError(cause)).toMatchObject({ code: 'SUBMIT_FAILED', transactionId: 'tx-9' });
   });
 
+  it.each([
+    ['UNAVAILABLE', GrpcStatus.UNAVAILABLE],
+    ['DEADLINE_EXCEEDED', GrpcStatus.DEADLINE_EXCEEDED],
+    ['CANCELLED', GrpcStatus.CANCELLED],
+    ['UNKNOWN', GrpcStatus.UNKNOWN],
+  ])('maps a SubmitError with %s (may have reached the orderer) to COMMIT_STATUS_UNAVAILABLE', (_name, code) => {
+    const err = toMeterledgerError(submitError('tx-9b', code, 'no orderers could successfully process transaction'));
+    expect(err).toMatchObject({ code: 'COMMIT_STATUS_UNAVAILABLE', transactionId: 'tx-9b', grpcCode: code });
+    expect(err.message).toContain('may have reached the orderer');
+  });
+
   it('maps a CommitStatusError to COMMIT_STATUS_UNAVAILABLE even on a deadline', () => {
     const cause = commitStatusError('tx-10', GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded');
     const err = toMeterledgerError(cause);
@@ -174,7 +185,9 @@ describe('isTransient', () => {
     ['phantom read conflict', new CommitError({ code: StatusCode.PHANTOM_READ_CONFLICT, transactionId: 't', message: 'm' }), true],
     ['endorsement policy failure', new CommitError({ code: StatusCode.ENDORSEMENT_POLICY_FAILURE, transactionId: 't', message: 'm' }), false],
     ['unavailable peer', endorseError('t', GrpcStatus.UNAVAILABLE, 'No connection established'), true],
-    ['deadline at submit', submitError('t', GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded'), true],
+    // The envelope may have reached the orderer: a new transaction could double the effect.
+    ['deadline at submit', submitError('t', GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded'), false],
+    ['orderer refused at submit', submitError('t', GrpcStatus.ABORTED, 'received unsuccessful response from orderer'), false],
     ['deadline waiting for commit status', commitStatusError('t', GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded'), false],
     ['chaincode error', endorseError('t', GrpcStatus.ABORTED, 'failed', [{ ...PTB_PEER, message: 'chaincode response 500, DUPLICATE_METER: m-1' }]), false],
     ['already mapped', new MeterledgerError({ code: 'UNAVAILABLE', message: 'm' }), true],

@@ -18,7 +18,11 @@ export const CLIENT_ERROR_CODES = [
   'ENDORSEMENT_FAILED',
   /** The endorsed transaction could not be handed to the ordering service. */
   'SUBMIT_FAILED',
-  /** The transaction was submitted but its commit status could not be obtained: it may or may not have committed. */
+  /**
+   * The transaction may or may not have committed (commit status unavailable, or a submit cut off after the
+   * envelope may have reached the orderer), and resolving it on the ledger did not settle it. Never retry
+   * with a new transaction without checking the ledger for `transactionId` first.
+   */
   'COMMIT_STATUS_UNAVAILABLE',
   /** The transaction committed to a block but was marked invalid; see `validationCode`. */
   'TRANSACTION_INVALID',
@@ -118,6 +122,20 @@ function isServiceError(err: unknown): err is Error & { code: number; details: s
   return err instanceof Error && typeof (err as { code?: unknown }).code === 'number' && 'metadata' in err;
 }
 
+/**
+ * gRPC codes after which a submit may or may not have reached the orderer: the gateway peer or the orderer
+ * went away or timed out mid-call. Other codes (ABORTED: an orderer answered 4xx; INVALID_ARGUMENT,
+ * FAILED_PRECONDITION, PERMISSION_DENIED, ...) mean the envelope was refused before ordering.
+ */
+export const AMBIGUOUS_SUBMIT_CODES: ReadonlySet<number> = new Set([
+  GrpcStatus.CANCELLED,
+  GrpcStatus.UNKNOWN,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.INTERNAL,
+  GrpcStatus.UNAVAILABLE,
+  GrpcStatus.DATA_LOSS,
+]);
+
 function isTransportFailure(grpcCode: number | undefined): boolean {
   return grpcCode === GrpcStatus.UNAVAILABLE || grpcCode === GrpcStatus.DEADLINE_EXCEEDED;
 }
@@ -144,7 +162,17 @@ function fromGatewayError(err: GatewayError & { transactionId?: string }, transa
       message: `commit status of transaction ${txId ?? '(unknown)'} is unavailable; it may or may not have committed: ${described}`,
     });
   }
-  // 3. Transport failures are retryable whatever the stage.
+  // A submit that failed without proving the envelope was refused may have been ordered (see
+  // isAmbiguousGatewaySubmitError): never report it as retryable unavailability, which would invite a new
+  // transaction and a double effect. ContractClient resolves these on the ledger before throwing.
+  if (err.name === 'SubmitError' && AMBIGUOUS_SUBMIT_CODES.has(err.code)) {
+    return new MeterledgerError({
+      ...base,
+      code: 'COMMIT_STATUS_UNAVAILABLE',
+      message: `submit of transaction ${txId ?? '(unknown)'} failed after it may have reached the orderer; it may or may not have committed: ${described}`,
+    });
+  }
+  // 3. Transport failures before ordering are retryable.
   if (isTransportFailure(err.code)) {
     return new MeterledgerError({ ...base, code: 'UNAVAILABLE', message: described });
   }

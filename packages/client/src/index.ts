@@ -1,4 +1,5 @@
 export {
+  AMBIGUOUS_SUBMIT_CODES,
   CHAINCODE_ERROR_CODES,
   CLIENT_ERROR_CODES,
   MeterledgerError,
@@ -32,6 +33,7 @@ export {
   decodeResult,
   encodeArguments,
   type ContractArgument,
+  type ContractClientOptions,
   type ProposalContract,
   type ProposalLike,
   type SubmitResult,
@@ -45,9 +47,68 @@ export {
   deadlineOptions,
   grpcClientOptions,
   newGrpcClient,
+  type AlternatePeer,
   type ConnectOptions,
   type ConnectWithIdentityOptions,
   type Deadlines,
+  type FabricNetworkConnection,
+  type GatewayConnection,
   type MeterledgerConnection,
 } from './connect';
+export {
+  TRANSPORT_ENV,
+  TRANSPORT_KINDS,
+  resolveTransportKind,
+  type ContractTransport,
+  type EvaluateOutcome,
+  type Invocation,
+  type InvokeOptions,
+  type SubmitOutcome,
+  type Transport,
+  type TransportKind,
+} from './transport';
+export {
+  DEFAULT_RESOLUTION,
+  isAmbiguousGatewaySubmitError,
+  resolveCommit,
+  type ResolutionOptions,
+  type ResolveCommitParams,
+  type ResolvedCommit,
+  type ResubmitOutcome,
+} from './commit-resolution';
+export {
+  decodeBlockNumber,
+  decodeProcessedTransaction,
+  decodeTransactionEnvelope,
+  findTransaction,
+  isTransactionNotFound,
+  type FoundTransaction,
+  type LedgerTarget,
+  type LedgerTransaction,
+  type LookupAnswer,
+  type QsccEvaluate,
+} from './ledger';
+export {
+  GatewayContractTransport,
+  gatewayLedgerTarget,
+  type AlternateGateway,
+  type GatewayResolution,
+} from './gateway-transport';
+export {
+  CommitWaiter,
+  FabricNetworkContractTransport,
+  connectFabricNetwork,
+  fabricNetworkLedgerTarget,
+  type FabricNetworkConnectOptions,
+  type FabricNetworkContext,
+  type FabricNetworkTimeouts,
+  type FabricNetworkTransport,
+} from './fabric-network-transport';
+export { chaincodeCodeOf, fromFabricNetworkError, type FabricNetworkStage } from './fabric-network-errors';
+export {
+  defaultAsLocalhost,
+  toCommonConnectionProfile,
+  type CommonConnectionProfile,
+  type ConnectionProfileOptions,
+} from './connection-profile';
 export { backoffDelay, withRetry, type RetryOptions } from './retry';
