@@ -35,7 +35,8 @@ export function chaincodeCodeOf(message: string): { code: string; message: strin
 }
 
 /** Transport-level failure texts of fabric-common and grpc-js. */
-const TRANSPORT_TEXT = /\b(UNAVAILABLE|DEADLINE_EXCEEDED|REQUEST TIMEOUT|is not connected|No connection established|failed to connect|ECONNREFUSED|not able to reconnect)\b/i;
+const TRANSPORT_TEXT =
+  /\b(UNAVAILABLE|DEADLINE_EXCEEDED|REQUEST TIMEOUT|is not connected|No connection established|failed to connect|ECONNREFUSED|not able to reconnect|DiscoveryService has failed to return results)\b/i;
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;

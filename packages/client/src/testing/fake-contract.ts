@@ -1,5 +1,6 @@
 import { StatusCode, type Status } from '@hyperledger/fabric-gateway';
 import type { ProposalContract, ProposalLike, SubmittedTransactionLike, TransactionLike } from '../contract-client';
+import { preparedTransactionBytes } from './ledger-fixtures';
 
 export interface FakeCall {
   fn: string;
@@ -24,6 +25,10 @@ function encode(value: unknown): Uint8Array {
  */
 export class FakeContract implements ProposalContract {
   readonly calls: FakeCall[] = [];
+  /** Transaction id of every submit() of an endorsed transaction (a resubmission repeats the id). */
+  readonly submits: string[] = [];
+  /** Options other than arguments given to newProposal (transient data, endorsing organizations). */
+  readonly proposalOptions: Record<string, unknown>[] = [];
   readonly #handlers = new Map<string, FakeHandler>();
   #nextTx = 1;
   #submitErrors: unknown[] = [];
@@ -52,8 +57,13 @@ export class FakeContract implements ProposalContract {
     return this;
   }
 
-  newProposal(fn: string, options?: { arguments?: (string | Uint8Array)[] }): ProposalLike {
+  newProposal(
+    fn: string,
+    options?: { arguments?: (string | Uint8Array)[]; transientData?: Record<string, string | Uint8Array>; endorsingOrganizations?: string[] },
+  ): ProposalLike {
     const transactionId = `tx-${this.#nextTx++}`;
+    const { arguments: _args, ...rest } = options ?? {};
+    this.proposalOptions.push(rest);
     const args = (options?.arguments ?? []).map((a) => (typeof a === 'string' ? a : Buffer.from(a).toString('utf8')));
     const run = (stage: FakeCall['stage']): Uint8Array => {
       const call: FakeCall = { fn, args, transactionId, stage };
@@ -69,7 +79,9 @@ export class FakeContract implements ProposalContract {
         const result = run('submit');
         return {
           getResult: () => result,
+          getBytes: () => preparedTransactionBytes({ transactionId, result, signature: Buffer.from(`signed ${transactionId}`) }),
           submit: async (): Promise<SubmittedTransactionLike> => {
+            this.submits.push(transactionId);
             const submitError = this.#submitErrors.shift();
             if (submitError !== undefined) throw submitError;
             return {
