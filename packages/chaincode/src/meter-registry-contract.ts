@@ -1,7 +1,9 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { REGISTRY_CONTRACT, REGISTRY_TRANSACTIONS, type RegistryTransaction } from '@meterledger/contract-api';
 import { canonicalJson } from '@meterledger/crypto';
 import { ROLE_ATTRIBUTE, type Caller } from './ledger/caller';
 import { FabricStateStore, txContextOf } from './ledger/fabric-state-store';
+import { unknownFunction } from './ledger/invocation-errors';
 import * as registry from './registry';
 import { parseRequest } from './registry/requests';
 
@@ -14,30 +16,72 @@ function scope(ctx: Context) {
   return { state: new FabricStateStore(ctx.stub), tx: txContextOf(ctx.stub), caller: callerOf(ctx) };
 }
 
+/** The function part of `contract:function` (fabric-contract-api splits at the first colon). */
+function functionName(ctx: Context): string {
+  const { fcn } = ctx.stub.getFunctionAndParameters();
+  const colon = fcn.indexOf(':');
+  return colon >= 0 ? fcn.slice(colon + 1) : fcn;
+}
+
 /**
  * The meter PKI registry of 002 (§4.2): authorities register meter keys after a proof of possession,
  * approve, rotate and revoke them; anyone on the channel verifies signatures. Each method parses its
- * JSON argument with a validating factory, delegates to a plain function in ./registry and returns
- * canonical JSON.
+ * argument with the schemas of @meterledger/contract-api, delegates to a plain function in ./registry
+ * and returns canonical JSON. The decorators must match REGISTRY_TRANSACTIONS (a unit test checks).
  */
 @Info({ title: 'MeterRegistry', description: 'PKI registry of legal-metrology measuring instruments' })
 export class MeterRegistryContract extends Contract {
   constructor() {
-    super('registry');
+    super(REGISTRY_CONTRACT);
+  }
+
+  /**
+   * Runs before every known transaction function. Evaluate-only functions blindly write the read-only
+   * sentinel, so that one sent as an invoke cannot commit (see registry/read-only.ts).
+   */
+  override async beforeTransaction(ctx: Context): Promise<void> {
+    const fn = functionName(ctx);
+    if (Object.prototype.hasOwnProperty.call(REGISTRY_TRANSACTIONS, fn) && REGISTRY_TRANSACTIONS[fn as RegistryTransaction].kind === 'evaluate') {
+      await registry.markReadOnly(new FabricStateStore(ctx.stub));
+    }
+  }
+
+  /** A function name this contract does not have (including the empty name): UNKNOWN_FUNCTION, logged escaped. */
+  override async unknownTransaction(ctx: Context): Promise<void> {
+    const { fcn } = ctx.stub.getFunctionAndParameters();
+    throw unknownFunction(fcn, `contract ${REGISTRY_CONTRACT} has no function ${JSON.stringify(functionName(ctx))}`);
+  }
+
+  // ---- configuration ---------------------------------------------------------------------------
+
+  @Transaction()
+  @Returns('string')
+  async initConfig(ctx: Context, request: string): Promise<string> {
+    const { state, tx, caller } = scope(ctx);
+    return canonicalJson(await registry.initConfig(state, caller, tx, parseRequest('initConfig', request)));
   }
 
   @Transaction()
   @Returns('string')
-  async configure(ctx: Context, request: string): Promise<string> {
+  async proposeConfig(ctx: Context, request: string): Promise<string> {
     const { state, tx, caller } = scope(ctx);
-    return canonicalJson(await registry.configure(state, caller, tx, parseRequest('configure', request)));
+    return canonicalJson(await registry.proposeConfig(state, caller, tx, parseRequest('proposeConfig', request)));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async approveConfig(ctx: Context, request: string): Promise<string> {
+    const { state, tx, caller } = scope(ctx);
+    return canonicalJson(await registry.approveConfig(state, caller, tx, parseRequest('approveConfig', request)));
   }
 
   @Transaction(false)
   @Returns('string')
   async getConfig(ctx: Context): Promise<string> {
-    return canonicalJson(await registry.requireConfig(scope(ctx).state));
+    return canonicalJson(await registry.getConfigView(scope(ctx).state));
   }
+
+  // ---- meters ----------------------------------------------------------------------------------
 
   @Transaction()
   @Returns('string')
@@ -85,6 +129,8 @@ export class MeterRegistryContract extends Contract {
   async listMeters(ctx: Context, query: string): Promise<string> {
     return canonicalJson(await registry.listMeters(scope(ctx).state, parseRequest('listMeters', query)));
   }
+
+  // ---- verification ----------------------------------------------------------------------------
 
   @Transaction(false)
   @Returns('string')

@@ -1,9 +1,14 @@
 /**
- * Stable error codes of the meterledger chaincode. Only the error message crosses from the peer to the
- * client, so every message starts with its code (`UNKNOWN_METER: meter m-1 is not registered`) and
- * clients map it back with a regex. Codes are part of the public API: never rename one.
+ * Every stable error code of meterledger, defined once. Only the error message crosses from the peer to
+ * the client, so every chaincode message starts with its code (`UNKNOWN_METER: meter m-1 is not
+ * registered`) and the SDKs map it back; the SDKs raise the client codes themselves. Codes are part of
+ * the public API: never rename one. A unit test (`error-codes.test.ts`) scans the sources of every
+ * package and fails on a thrown code that is not listed here.
  */
-export const ERROR_CODES = [
+
+/** Codes the chaincode puts at the start of its error messages (some are also raised locally by the SDKs). */
+export const CHAINCODE_ERROR_CODES = [
+  /** A request failed its schema: not JSON, a missing or extra field, a bad value, a control character in text. */
   'INVALID_ARGUMENT',
   'MALFORMED_KEY',
   'UNKNOWN_SCHEME',
@@ -17,11 +22,67 @@ export const ERROR_CODES = [
   'METER_REVOKED',
   'BAD_PROOF_OF_POSSESSION',
   'NONCE_REUSED',
+  /** The caller's org already approved this key version or this configuration proposal. */
   'ALREADY_APPROVED',
   'NOTHING_TO_APPROVE',
   'ROTATION_PENDING',
   'UNAUTHORIZED',
+  /** No configuration yet: the deploy step must call initConfig. */
   'NOT_CONFIGURED',
+  /** initConfig on a registry that already has a configuration (change it with proposeConfig). */
+  'ALREADY_CONFIGURED',
+  /** approveConfig names a proposal that does not exist (or was replaced by a newer proposal of its org). */
+  'UNKNOWN_PROPOSAL',
+  /** approveConfig names a proposal made against an older configuration version. */
+  'PROPOSAL_SUPERSEDED',
+  /** The transaction names no function, an unknown function or an unknown contract. */
+  'UNKNOWN_FUNCTION',
+  /** The transaction has the wrong number of arguments for its function. */
+  'BAD_ARGUMENT_COUNT',
 ] as const;
 
+/** Codes the SDKs assign locally, when a failure did not come with a chaincode code. */
+export const CLIENT_ERROR_CODES = [
+  /** Endorsement failed for a reason other than a coded chaincode error (policy, crashed chaincode, ...). */
+  'ENDORSEMENT_FAILED',
+  /** The endorsed transaction could not be handed to the ordering service. */
+  'SUBMIT_FAILED',
+  /** The transaction was submitted but its commit status could not be obtained: it may or may not have committed. */
+  'COMMIT_STATUS_UNAVAILABLE',
+  /** The transaction committed to a block but was marked invalid; see `validationCode`. */
+  'TRANSACTION_INVALID',
+  /** The gateway peer could not be reached or a deadline expired (gRPC UNAVAILABLE / DEADLINE_EXCEEDED). */
+  'UNAVAILABLE',
+  /** The chaincode returned a payload that is not the JSON the client expected. */
+  'MALFORMED_RESPONSE',
+  /** A function the contract marks evaluate-only was submitted; it would commit nothing (or be invalidated). */
+  'EVALUATE_ONLY',
+  /** The prover (the meter's secure element) threw or returned no signature. */
+  'PROVER_FAILED',
+  /** The network profile file is missing or unreadable. */
+  'PROFILE_NOT_FOUND',
+  /** The network profile is not valid JSON or fails its schema. */
+  'PROFILE_INVALID',
+  /** The org, identity or peer asked for is not in the network profile. */
+  'UNKNOWN_PROFILE_ENTRY',
+  /** An identity's certificate or key file, or a TLS root certificate, cannot be read. */
+  'CREDENTIALS_NOT_FOUND',
+  /** An identity's certificate or key, or a TLS root certificate, is not usable PEM. */
+  'CREDENTIALS_INVALID',
+  /** A local option is out of range (e.g. a deadline that is not a positive number of ms). */
+  'INVALID_OPTION',
+  /** Anything else. */
+  'UNKNOWN',
+] as const;
+
+export const ERROR_CODES = [...CHAINCODE_ERROR_CODES, ...CLIENT_ERROR_CODES] as const;
+
+export type ChaincodeErrorCode = (typeof CHAINCODE_ERROR_CODES)[number];
+export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN: ReadonlySet<string> = new Set(ERROR_CODES);
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && KNOWN.has(code);
+}

@@ -10,12 +10,52 @@ export interface Actor {
   id: string;
 }
 
-export interface RegistryConfig {
+/** Approval threshold and authority orgs, as proposed and as in force. */
+export interface RegistryConfigSettings {
   /** Distinct authority orgs that must prove possession before a key becomes active (002 §4.2.2). */
   approvalThreshold: number;
+  /** In the order given by initConfig or the proposal. */
   authorityMspIds: string[];
+}
+
+/** The configuration in force. */
+export interface RegistryConfig extends RegistryConfigSettings {
+  /** 1 when written by initConfig; +1 each time a proposal takes effect. */
+  version: number;
   updatedAt: string;
+  /** The initConfig caller, or the admin whose approval made the proposal take effect. */
   updatedBy: Actor;
+  /** The proposal this version came from; null for the version written by initConfig. */
+  proposalId: string | null;
+}
+
+export interface ConfigApproval extends Actor {
+  at: string;
+}
+
+/**
+ * A proposed configuration change. It takes effect once admins of `approvalThreshold` distinct authority
+ * orgs of the configuration in force approved it (the proposer's org counts as the first). A proposal
+ * made against an older version than the one in force is superseded and can no longer be approved.
+ */
+export interface ConfigProposal {
+  /** The transaction id of proposeConfig. */
+  proposalId: string;
+  /** The configuration version the proposal amends. */
+  baseVersion: number;
+  proposed: RegistryConfigSettings;
+  proposedBy: Actor;
+  proposedAt: string;
+  /** One per org, in order; the proposer's org first. */
+  approvals: ConfigApproval[];
+  /** 'effective' once it became the configuration in force (as version baseVersion + 1). */
+  status: 'pending' | 'effective';
+}
+
+/** getConfig: the configuration in force and the proposals still open against it (at most one per org). */
+export interface RegistryConfigView {
+  config: RegistryConfig;
+  pending: ConfigProposal[];
 }
 
 export type MeterStatus = 'pending' | 'active' | 'revoked';

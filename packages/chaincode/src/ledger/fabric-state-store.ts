@@ -1,5 +1,23 @@
-import type { ChaincodeStub } from 'fabric-shim';
-import type { StatePage, StateStore, TxContext } from './state-store';
+import { KeyEndorsementPolicy, type ChaincodeStub } from 'fabric-shim';
+import { formatUtcMillis } from '@meterledger/crypto';
+import type { StateEntry, StateStore, TxContext } from './state-store';
+
+/** The peer role a state-based endorsement policy names (`<MSP>.peer`; the MSPs have NodeOUs enabled). */
+const ENDORSER_ROLE = 'PEER';
+
+/** Validation parameter bytes (a SignaturePolicyEnvelope) requiring a peer of every org: AND('A.peer', 'B.peer', ...). */
+export function endorsementPolicyOf(mspIds: readonly string[]): Uint8Array {
+  const orgs = [...new Set(mspIds)].sort();
+  if (orgs.length === 0) throw new Error('a key-level endorsement policy needs at least one org');
+  const policy = new KeyEndorsementPolicy();
+  policy.addOrgs(ENDORSER_ROLE, ...orgs);
+  return policy.getPolicy();
+}
+
+/** The orgs a validation parameter made by {@link endorsementPolicyOf} requires, sorted. */
+export function endorsersOfPolicy(policy: Uint8Array): string[] {
+  return new KeyEndorsementPolicy(policy).listOrgs().sort();
+}
 
 export class FabricStateStore implements StateStore {
   constructor(private readonly stub: ChaincodeStub) {}
@@ -17,31 +35,28 @@ export class FabricStateStore implements StateStore {
     await this.stub.deleteState(key);
   }
 
-  compositeKey(objectType: string, attributes: string[]): string {
-    return this.stub.createCompositeKey(objectType, attributes);
-  }
-
-  async pageByPrefix(objectType: string, attributes: string[], pageSize: number, bookmark: string): Promise<StatePage> {
-    const { iterator, metadata } = await this.stub.getStateByPartialCompositeKeyWithPagination(
-      objectType,
-      attributes,
-      pageSize,
-      bookmark,
-    );
-    const entries = [];
+  async range(startKey: string, endKey: string, limit: number): Promise<StateEntry[]> {
+    const iterator = await this.stub.getStateByRange(startKey, endKey);
+    const entries: StateEntry[] = [];
     try {
-      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      while (entries.length < limit) {
+        const next = await iterator.next();
+        if (next.done || !next.value) break;
         entries.push({ key: next.value.key, value: next.value.value });
       }
     } finally {
       await iterator.close();
     }
-    return { entries, bookmark: entries.length < pageSize ? '' : metadata.bookmark };
+    return entries;
+  }
+
+  async setEndorsers(key: string, mspIds: readonly string[]): Promise<void> {
+    await this.stub.setStateValidationParameter(key, endorsementPolicyOf(mspIds));
   }
 }
 
 export function txContextOf(stub: ChaincodeStub): TxContext {
   const ts = stub.getTxTimestamp();
   const millis = Number(ts.seconds.toString()) * 1000 + Math.floor(ts.nanos / 1_000_000);
-  return { txId: stub.getTxID(), timestamp: new Date(millis).toISOString(), channel: stub.getChannelID() };
+  return { txId: stub.getTxID(), timestamp: formatUtcMillis(millis), channel: stub.getChannelID() };
 }

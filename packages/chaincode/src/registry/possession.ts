@@ -1,38 +1,20 @@
-import {
-  CryptoError,
-  buildPossessionChallenge,
-  parsePublicKey,
-  verifySignature,
-  type PublicKeyInfo,
-} from '@meterledger/crypto';
-import { ChaincodeError, type ErrorCode } from '../ledger/errors';
-import type { PossessionProof } from './requests';
+import { buildPossessionChallenge, parsePublicKey, verifySignature, type PublicKeyInfo } from '@meterledger/crypto';
+import { ChaincodeError, fromCryptoError } from '../ledger/errors';
+import type { Request } from './requests';
 
-/** Translate a crypto error into the chaincode's stable code; `subject` says what was being decoded. */
-export function asChaincodeError(err: unknown, subject: 'key' | 'signature' | 'message'): unknown {
-  if (!(err instanceof CryptoError)) return err;
-  const byCode: Record<string, ErrorCode> = {
-    UNKNOWN_SCHEME: 'UNKNOWN_SCHEME',
-    MALFORMED_KEY: 'MALFORMED_KEY',
-    KEY_SCHEME_MISMATCH: 'KEY_SCHEME_MISMATCH',
-    MALFORMED_SIGNATURE: 'MALFORMED_SIGNATURE',
-    UNKNOWN_SIGNATURE_ENCODING: 'UNKNOWN_SIGNATURE_ENCODING',
-    MALFORMED_ENCODING: subject === 'key' ? 'MALFORMED_KEY' : subject === 'signature' ? 'MALFORMED_SIGNATURE' : 'INVALID_ARGUMENT',
-  };
-  return new ChaincodeError(byCode[err.code] ?? 'INVALID_ARGUMENT', err.message, { cause: err });
-}
+type PossessionProof = Request<'registerMeter'>['proof'];
 
 export function parseMeterKey(scheme: string, publicKey: string): PublicKeyInfo {
   try {
     return parsePublicKey(scheme, publicKey);
   } catch (err) {
-    throw asChaincodeError(err, 'key');
+    throw fromCryptoError(err, 'key');
   }
 }
 
 /**
  * Proof of possession (002 §4.2.1): the meter signed a challenge binding channel, meter id, its public
- * key and the authority's nonce. Checked before anything is written.
+ * key and the authority's nonce. Checked before anything is written, after every state check.
  */
 export function requirePossession(channel: string, meterId: string, key: PublicKeyInfo, proof: PossessionProof): void {
   let valid: boolean;
@@ -46,7 +28,7 @@ export function requirePossession(channel: string, meterId: string, key: PublicK
       signatureEncoding: proof.signatureEncoding,
     });
   } catch (err) {
-    throw asChaincodeError(err, 'signature');
+    throw fromCryptoError(err, 'signature');
   }
   if (!valid) {
     throw new ChaincodeError(

@@ -14,7 +14,11 @@ export const callers = {
   ptbNoRole: { mspId: 'PTBMSP', id: 'x509::/CN=norole::/CN=ca.ptb', role: null },
   inmetroAdmin: { mspId: 'InmetroMSP', id: 'x509::/CN=admin::/CN=ca.inmetro', role: 'admin' },
   inmetroRegistrar: { mspId: 'InmetroMSP', id: 'x509::/CN=registrar::/CN=ca.inmetro', role: 'registrar' },
+  nmiAdmin: { mspId: 'NmiMSP', id: 'x509::/CN=admin::/CN=ca.nmi', role: 'admin' },
+  nmiRegistrar: { mspId: 'NmiMSP', id: 'x509::/CN=registrar::/CN=ca.nmi', role: 'registrar' },
+  outsiderAdmin: { mspId: 'OperatorMSP', id: 'x509::/CN=admin::/CN=ca.operator', role: 'admin' },
   outsiderRegistrar: { mspId: 'OperatorMSP', id: 'x509::/CN=registrar::/CN=ca.operator', role: 'registrar' },
+  outsiderVerifier: { mspId: 'OperatorMSP', id: 'x509::/CN=verifier::/CN=ca.operator', role: 'verifier' },
   verifier: { mspId: 'InmetroMSP', id: 'x509::/CN=verifier::/CN=ca.inmetro', role: 'verifier' },
 } satisfies Record<string, Caller>;
 

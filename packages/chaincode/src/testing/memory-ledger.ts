@@ -1,43 +1,108 @@
-import type { StatePage, StateStore, TxContext } from '../ledger/state-store';
+import type { StateEntry, StateStore, TxContext } from '../ledger/state-store';
+
+/** Outcome of committing a transaction, named as Fabric's TxValidationCode. */
+export type ValidationCode = 'VALID' | 'ENDORSEMENT_POLICY_FAILURE';
+
+export interface TxOptions {
+  /** Transaction time; default: one second after the previous transaction. */
+  at?: string;
+  txId?: string;
+}
+
+/** Keys compare as their UTF-8 bytes, as in LevelDB (not as JavaScript's UTF-16 string order). */
+function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
 
 /**
- * In-memory ledger for unit tests, faithful to the two Fabric rules that bite: a transaction does not
- * read its own writes, and a rejected transaction writes nothing. Not used by any deployed code.
+ * In-memory ledger for unit tests, faithful to the Fabric rules that bite: a transaction does not read
+ * its own writes, a rejected transaction writes nothing, and (when the endorsing orgs are given) a
+ * transaction that changes a key with a key-level endorsement policy is invalid unless a peer of every
+ * org the policy names endorsed it. Not used by any deployed code.
  */
 export class MemoryLedger {
   private readonly committed = new Map<string, Uint8Array>();
+  /** Key-level endorsement policies (state-based endorsement): key → the orgs whose peers must endorse. */
+  private readonly policies = new Map<string, string[]>();
   private clock = Date.parse('2026-01-01T00:00:00.000Z');
   private txCounter = 0;
 
+  constructor(readonly channel = 'nmichannel') {}
+
   /** Run `fn` as one transaction; its writes are applied only if it resolves. */
-  async transact<T>(fn: (state: StateStore, tx: TxContext) => Promise<T>, at?: string): Promise<T> {
-    const writes = new Map<string, Uint8Array | null>();
-    const tx = this.nextTx(at);
-    const result = await fn(new TxStateStore(this.committed, writes), tx);
-    for (const [key, value] of writes) {
-      if (value === null) this.committed.delete(key);
-      else this.committed.set(key, value);
-    }
+  async transact<T>(fn: (state: StateStore, tx: TxContext) => Promise<T>, at?: string | TxOptions): Promise<T> {
+    const txn = this.begin(typeof at === 'string' ? { at } : at);
+    const result = await fn(txn, txn.tx);
+    this.commit(txn);
     return result;
   }
 
-  /** A deep copy of the committed state, for "nothing changed" assertions. */
-  snapshot(): Map<string, string> {
-    return new Map([...this.committed].map(([k, v]) => [k, Buffer.from(v).toString('hex')]));
+  /** Start a transaction: reads see the committed state, writes are buffered until {@link commit}. */
+  begin(options: TxOptions = {}): MemoryTransaction {
+    this.clock += 1000;
+    this.txCounter += 1;
+    const tx: TxContext = {
+      txId: options.txId ?? `tx${String(this.txCounter).padStart(6, '0')}`,
+      timestamp: options.at ?? new Date(this.clock).toISOString(),
+      channel: this.channel,
+    };
+    return new MemoryTransaction(tx, this.committed, this.policies);
   }
 
-  private nextTx(at?: string): TxContext {
-    this.clock += 1000;
-    const timestamp = at ?? new Date(this.clock).toISOString();
-    this.txCounter += 1;
-    return { txId: `tx${String(this.txCounter).padStart(6, '0')}`, timestamp, channel: 'nmichannel' };
+  /**
+   * Validate and apply a transaction's writes. With `endorsedBy` (the MSP ids of the endorsing peers'
+   * orgs), every written key whose committed key-level policy names an org outside it makes the whole
+   * transaction ENDORSEMENT_POLICY_FAILURE, and nothing is applied. Without it, only the chaincode-level
+   * policy applies, which the tests assume satisfied.
+   */
+  commit(txn: MemoryTransaction, endorsedBy?: readonly string[]): ValidationCode {
+    if (endorsedBy) {
+      const written = new Set([...txn.writes.keys(), ...txn.policyWrites.keys()]);
+      for (const key of written) {
+        const required = this.policies.get(key);
+        if (required && !required.every((org) => endorsedBy.includes(org))) return 'ENDORSEMENT_POLICY_FAILURE';
+      }
+    }
+    for (const [key, value] of txn.writes) {
+      if (value === null) {
+        this.committed.delete(key);
+        this.policies.delete(key);
+      } else {
+        this.committed.set(key, value);
+      }
+    }
+    for (const [key, orgs] of txn.policyWrites) if (txn.writes.get(key) !== null) this.policies.set(key, orgs);
+    return 'VALID';
+  }
+
+  /** The key-level endorsement policy of `key`: the orgs whose peers must endorse a change (undefined: none). */
+  endorsers(key: string): string[] | undefined {
+    return this.policies.get(key);
+  }
+
+  /** The committed value of `key`. */
+  get(key: string): Uint8Array | undefined {
+    return this.committed.get(key);
+  }
+
+  /** A deep copy of the committed state and policies, for "nothing changed" assertions. */
+  snapshot(): { state: Map<string, string>; endorsers: Map<string, string[]> } {
+    return {
+      state: new Map([...this.committed].map(([k, v]) => [k, Buffer.from(v).toString('hex')])),
+      endorsers: new Map([...this.policies].map(([k, v]) => [k, [...v]])),
+    };
   }
 }
 
-class TxStateStore implements StateStore {
+/** One transaction's view: committed reads, buffered writes. */
+export class MemoryTransaction implements StateStore {
+  readonly writes = new Map<string, Uint8Array | null>();
+  readonly policyWrites = new Map<string, string[]>();
+
   constructor(
-    private readonly committed: Map<string, Uint8Array>,
-    private readonly writes: Map<string, Uint8Array | null>,
+    readonly tx: TxContext,
+    private readonly committed: ReadonlyMap<string, Uint8Array>,
+    private readonly policies: ReadonlyMap<string, string[]>,
   ) {}
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -45,6 +110,7 @@ class TxStateStore implements StateStore {
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
+    if (key.length === 0) throw new Error('key must not be empty');
     this.writes.set(key, Uint8Array.from(value));
   }
 
@@ -52,15 +118,22 @@ class TxStateStore implements StateStore {
     this.writes.set(key, null);
   }
 
-  compositeKey(objectType: string, attributes: string[]): string {
-    return `\u0000${[objectType, ...attributes].join('\u0000')}\u0000`;
+  async range(startKey: string, endKey: string, limit: number): Promise<StateEntry[]> {
+    return [...this.committed.keys()]
+      .filter((k) => compareKeys(k, startKey) >= 0 && compareKeys(k, endKey) < 0)
+      .sort(compareKeys)
+      .slice(0, limit)
+      .map((key) => ({ key, value: this.committed.get(key) as Uint8Array }));
   }
 
-  async pageByPrefix(objectType: string, attributes: string[], pageSize: number, bookmark: string): Promise<StatePage> {
-    const prefix = this.compositeKey(objectType, attributes);
-    const keys = [...this.committed.keys()].filter((k) => k.startsWith(prefix) && (bookmark === '' || k > bookmark)).sort();
-    const entries = keys.slice(0, pageSize).map((key) => ({ key, value: this.committed.get(key) as Uint8Array }));
-    const more = keys.length > pageSize;
-    return { entries, bookmark: more ? entries[entries.length - 1].key : '' };
+  async setEndorsers(key: string, mspIds: readonly string[]): Promise<void> {
+    const orgs = [...new Set(mspIds)].sort();
+    if (orgs.length === 0) throw new Error('a key-level endorsement policy needs at least one org');
+    this.policyWrites.set(key, orgs);
+  }
+
+  /** The committed key-level policy of `key` (what getStateValidationParameter reads). */
+  committedEndorsers(key: string): string[] | undefined {
+    return this.policies.get(key);
   }
 }

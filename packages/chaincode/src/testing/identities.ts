@@ -1,0 +1,276 @@
+/**
+ * Test identities for running the real chaincode in-process (fabric-shim's ClientIdentity parses them):
+ * X.509 certificates with the Fabric CA attribute extension (OID 1.2.3.4.5.6.7.8.1, JSON
+ * `{"attrs":{"meterledger.role":...}}`), each issued by a throw-away CA per org. Made once with openssl:
+ *
+ *   openssl ecparam -name prime256v1 -genkey -noout -out ca.key
+ *   openssl req -x509 -new -key ca.key -subj "/C=DE/O=ptb/CN=ca.ptb" -days 36500 -out ca.pem
+ *   openssl req -new -key leaf.key -subj "/C=DE/O=ptb/OU=client/CN=registrar" -out leaf.csr
+ *   openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -days 36500 -extfile ext -out leaf.pem
+ *     (ext: 1.2.3.4.5.6.7.8.1=DER:<hex of the attribute JSON>)
+ *
+ * No private key is kept: the in-process network does not check proposal signatures. NOT for any network.
+ */
+export interface TestIdentity {
+  mspId: string;
+  /** PEM certificate, as a client's SerializedIdentity carries it. */
+  certificate: string;
+  /** The meterledger.role attribute in the certificate (null: none). */
+  role: string | null;
+  /** What ClientIdentity.getID() returns for it. */
+  id: string;
+}
+
+export const IDENTITIES = {
+  ptbAdmin: {
+    mspId: 'PTBMSP',
+    role: 'admin',
+    id: 'x509::/C=DE/O=ptb/OU=admin/CN=admin::/C=DE/O=ptb/CN=ca.ptb',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICQTCCAeegAwIBAgIUBURUU5w+h/gzX7BgmydTgAmhHAwwCgYIKoZIzj0EAwIw
+LDELMAkGA1UEBhMCREUxDDAKBgNVBAoMA3B0YjEPMA0GA1UEAwwGY2EucHRiMCAX
+DTI2MTEyMjA0MjQzNFoYDzIxMjYxMDI5MDQyNDM0WjA7MQswCQYDVQQGEwJERTEM
+MAoGA1UECgwDcHRiMQ4wDAYDVQQLDAVhZG1pbjEOMAwGA1UEAwwFYWRtaW4wWTAT
+BgcqhkjOPQIBBggqhkjOPQMBBwNCAATOhYZ0vMdR4fe58dttFMyd2uX3uWBKpa4G
+FLxvOAAv9uk8Zlnzj1xlWDFPT98tyvQzrK9UL52RD51z0Ari4Rjto4HVMIHSMAwG
+A1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMHIGCCoDBAUGBwgBBGZ7ImF0dHJz
+Ijp7ImhmLkFmZmlsaWF0aW9uIjoiIiwiaGYuRW5yb2xsbWVudElEIjoiYWRtaW4i
+LCJoZi5UeXBlIjoiYWRtaW4iLCJtZXRlcmxlZGdlci5yb2xlIjoiYWRtaW4ifX0w
+HQYDVR0OBBYEFNKInfcVXLZKqsX4Qc9W8Ae7JSf/MB8GA1UdIwQYMBaAFAvayNkc
+wd7YqGMjPP0K/g0ZBZruMAoGCCqGSM49BAMCA0gAMEUCIQClUlWhFWBPhjZsBC9T
+StP0hNMEOJvu60/foxbHm5kN2QIgSNku0E0o1ypdC9S2KqTs3+7bj3U2U0IvuEbi
+N9+0OcY=
+-----END CERTIFICATE-----
+`,
+  },
+  ptbRegistrar: {
+    mspId: 'PTBMSP',
+    role: 'registrar',
+    id: 'x509::/C=DE/O=ptb/OU=client/CN=registrar::/C=DE/O=ptb/CN=ca.ptb',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICTjCCAfWgAwIBAgIUBURUU5w+h/gzX7BgmydTgAmhHA0wCgYIKoZIzj0EAwIw
+LDELMAkGA1UEBhMCREUxDDAKBgNVBAoMA3B0YjEPMA0GA1UEAwwGY2EucHRiMCAX
+DTI2MTEyMjA0MjQzNFoYDzIxMjYxMDI5MDQyNDM0WjBAMQswCQYDVQQGEwJERTEM
+MAoGA1UECgwDcHRiMQ8wDQYDVQQLDAZjbGllbnQxEjAQBgNVBAMMCXJlZ2lzdHJh
+cjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABG7T+s7AlnRwyO1CbG6kzKLDWP74
+brwp0cv2xEnLSFcWoY3wMJ2C/mDCnieKRl5AY+3D5NorKYQSOF2ppMTdw9Ojgd4w
+gdswDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCB4AwewYIKgMEBQYHCAEEb3si
+YXR0cnMiOnsiaGYuQWZmaWxpYXRpb24iOiIiLCJoZi5FbnJvbGxtZW50SUQiOiJy
+ZWdpc3RyYXIiLCJoZi5UeXBlIjoiY2xpZW50IiwibWV0ZXJsZWRnZXIucm9sZSI6
+InJlZ2lzdHJhciJ9fTAdBgNVHQ4EFgQUrJnHO0bui/UZg9egm/OBZE31oJEwHwYD
+VR0jBBgwFoAUC9rI2RzB3tioYyM8/Qr+DRkFmu4wCgYIKoZIzj0EAwIDRwAwRAIg
+V7BvWoXFQezE0tgMMUkDbV4GRDjgSg3abVOnAuIpYaUCIEXSl6pzurpmxcB7KCEi
+8C4Z3a1BMyqBqoEHCfkk7mwI
+-----END CERTIFICATE-----
+`,
+  },
+  ptbNoRole: {
+    mspId: 'PTBMSP',
+    role: null,
+    id: 'x509::/C=DE/O=ptb/OU=client/CN=norole::/C=DE/O=ptb/CN=ca.ptb',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIIBzjCCAXOgAwIBAgIUBURUU5w+h/gzX7BgmydTgAmhHA4wCgYIKoZIzj0EAwIw
+LDELMAkGA1UEBhMCREUxDDAKBgNVBAoMA3B0YjEPMA0GA1UEAwwGY2EucHRiMCAX
+DTI2MTEyMjA0MjQzNFoYDzIxMjYxMDI5MDQyNDM0WjA9MQswCQYDVQQGEwJERTEM
+MAoGA1UECgwDcHRiMQ8wDQYDVQQLDAZjbGllbnQxDzANBgNVBAMMBm5vcm9sZTBZ
+MBMGByqGSM49AgEGCCqGSM49AwEHA0IABB56wz/l5N8ouT4rHrs/Yqh1170RR0YH
+zhgQde2lGIM1V/ACoXirRZJjpRmZBF46h1wbHk5DpgXjZJ0tSLHqSbWjYDBeMAwG
+A1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMB0GA1UdDgQWBBTYVqFiZafTuLXO
+wnc16BDfLSBV7DAfBgNVHSMEGDAWgBQL2sjZHMHe2KhjIzz9Cv4NGQWa7jAKBggq
+hkjOPQQDAgNJADBGAiEAisTGCz1Pxy0jmx62LEv5LqdZ8GeOHfp1M7izPArO+kEC
+IQCGrDNDhtpMIoMPVPw/tYCjhUSIf5JlYZRmLWWD4oLs9A==
+-----END CERTIFICATE-----
+`,
+  },
+  ptbVerifier: {
+    mspId: 'PTBMSP',
+    role: 'verifier',
+    id: 'x509::/C=DE/O=ptb/OU=client/CN=verifier::/C=DE/O=ptb/CN=ca.ptb',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICTTCCAfKgAwIBAgIUBURUU5w+h/gzX7BgmydTgAmhHA8wCgYIKoZIzj0EAwIw
+LDELMAkGA1UEBhMCREUxDDAKBgNVBAoMA3B0YjEPMA0GA1UEAwwGY2EucHRiMCAX
+DTI2MTEyMjA0MjQzNFoYDzIxMjYxMDI5MDQyNDM0WjA/MQswCQYDVQQGEwJERTEM
+MAoGA1UECgwDcHRiMQ8wDQYDVQQLDAZjbGllbnQxETAPBgNVBAMMCHZlcmlmaWVy
+MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5i1/u/5EkrkeeSJxxUfE5+LQ/QmH
+9ArvzefUkD1CO+D7qrxiAx8Xp18TTyxKiekAuzmC0XUxRL2HyeXasI5hAqOB3DCB
+2TAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDB5BggqAwQFBgcIAQRteyJh
+dHRycyI6eyJoZi5BZmZpbGlhdGlvbiI6IiIsImhmLkVucm9sbG1lbnRJRCI6InZl
+cmlmaWVyIiwiaGYuVHlwZSI6ImNsaWVudCIsIm1ldGVybGVkZ2VyLnJvbGUiOiJ2
+ZXJpZmllciJ9fTAdBgNVHQ4EFgQU648i4YuBp93TaSCmS5dCh4rOARkwHwYDVR0j
+BBgwFoAUC9rI2RzB3tioYyM8/Qr+DRkFmu4wCgYIKoZIzj0EAwIDSQAwRgIhANLc
+otcNkg47JfIx3fyq7xiR3nP3YaJIwmnG4XFaXRkOAiEAhf++cx47Slq2dBu0wr3M
+BqATDfd/nwkF6oxy0Uh99eQ=
+-----END CERTIFICATE-----
+`,
+  },
+  inmetroAdmin: {
+    mspId: 'InmetroMSP',
+    role: 'admin',
+    id: 'x509::/C=DE/O=inmetro/OU=admin/CN=admin::/C=DE/O=inmetro/CN=ca.inmetro',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICTTCCAfOgAwIBAgIUUsihqJdGvlJM7KvbB5JV8qAY5k0wCgYIKoZIzj0EAwIw
+NDELMAkGA1UEBhMCREUxEDAOBgNVBAoMB2lubWV0cm8xEzARBgNVBAMMCmNhLmlu
+bWV0cm8wIBcNMjYxMTIyMDQyNDM0WhgPMjEyNjEwMjkwNDI0MzRaMD8xCzAJBgNV
+BAYTAkRFMRAwDgYDVQQKDAdpbm1ldHJvMQ4wDAYDVQQLDAVhZG1pbjEOMAwGA1UE
+AwwFYWRtaW4wWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAASCYNdugM39aDquWAgn
+amkSCelT9O7DmYo6mF4KZp8p6dyJc9PAyepyHLYpVNEGB7CvnEApMGZoXxrKAy7j
+Nhkdo4HVMIHSMAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMHIGCCoDBAUG
+BwgBBGZ7ImF0dHJzIjp7ImhmLkFmZmlsaWF0aW9uIjoiIiwiaGYuRW5yb2xsbWVu
+dElEIjoiYWRtaW4iLCJoZi5UeXBlIjoiYWRtaW4iLCJtZXRlcmxlZGdlci5yb2xl
+IjoiYWRtaW4ifX0wHQYDVR0OBBYEFHrPmyS2sUuMtLb4Ll18Xu3zM2s5MB8GA1Ud
+IwQYMBaAFDVEppzcP+2yeEgNUDx3LhnF6OArMAoGCCqGSM49BAMCA0gAMEUCIQDJ
+Eu/zFJRanR4DMsJX5teUH7EVagO281L1nJ6XKLNVfAIgJpWuwlJf5PuD5CySFsmY
+aegRhnCevGhlvZtJSn3OXhc=
+-----END CERTIFICATE-----
+`,
+  },
+  inmetroRegistrar: {
+    mspId: 'InmetroMSP',
+    role: 'registrar',
+    id: 'x509::/C=DE/O=inmetro/OU=client/CN=registrar::/C=DE/O=inmetro/CN=ca.inmetro',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICXDCCAgGgAwIBAgIUUsihqJdGvlJM7KvbB5JV8qAY5k4wCgYIKoZIzj0EAwIw
+NDELMAkGA1UEBhMCREUxEDAOBgNVBAoMB2lubWV0cm8xEzARBgNVBAMMCmNhLmlu
+bWV0cm8wIBcNMjYxMTIyMDQyNDM1WhgPMjEyNjEwMjkwNDI0MzVaMEQxCzAJBgNV
+BAYTAkRFMRAwDgYDVQQKDAdpbm1ldHJvMQ8wDQYDVQQLDAZjbGllbnQxEjAQBgNV
+BAMMCXJlZ2lzdHJhcjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABCLlUUMnA/gf
+vOom3D4FEXs9RFBIRpJ5mhfyRt50ivl15ocghj0EaOJAJIvwc1aObfPcPyYVsDPh
+h9B7U8d/SMujgd4wgdswDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCB4AwewYI
+KgMEBQYHCAEEb3siYXR0cnMiOnsiaGYuQWZmaWxpYXRpb24iOiIiLCJoZi5FbnJv
+bGxtZW50SUQiOiJyZWdpc3RyYXIiLCJoZi5UeXBlIjoiY2xpZW50IiwibWV0ZXJs
+ZWRnZXIucm9sZSI6InJlZ2lzdHJhciJ9fTAdBgNVHQ4EFgQUOXJLpppuEBb3D4nD
+rrMG6Fbj1NEwHwYDVR0jBBgwFoAUNUSmnNw/7bJ4SA1QPHcuGcXo4CswCgYIKoZI
+zj0EAwIDSQAwRgIhAParjgXuc4gAqAPsaimeoQZ998SYcwfK2UzGeMTgB29vAiEA
+ugqYUdNGoc49k3o2NrKReOAAyNdUuXN+4kJsRMXhfV8=
+-----END CERTIFICATE-----
+`,
+  },
+  inmetroVerifier: {
+    mspId: 'InmetroMSP',
+    role: 'verifier',
+    id: 'x509::/C=DE/O=inmetro/OU=client/CN=verifier::/C=DE/O=inmetro/CN=ca.inmetro',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICWDCCAf6gAwIBAgIUUsihqJdGvlJM7KvbB5JV8qAY5k8wCgYIKoZIzj0EAwIw
+NDELMAkGA1UEBhMCREUxEDAOBgNVBAoMB2lubWV0cm8xEzARBgNVBAMMCmNhLmlu
+bWV0cm8wIBcNMjYxMTIyMDQyNDM1WhgPMjEyNjEwMjkwNDI0MzVaMEMxCzAJBgNV
+BAYTAkRFMRAwDgYDVQQKDAdpbm1ldHJvMQ8wDQYDVQQLDAZjbGllbnQxETAPBgNV
+BAMMCHZlcmlmaWVyMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEZaFdd98hS+15
+PzbeyhGCYCAxTsuHK1r1U1eGlcdt4slUzxuU3+RebnkDMWLRWCJVFWYxTfbDwtsV
+/jGRbRjagqOB3DCB2TAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDB5Bggq
+AwQFBgcIAQRteyJhdHRycyI6eyJoZi5BZmZpbGlhdGlvbiI6IiIsImhmLkVucm9s
+bG1lbnRJRCI6InZlcmlmaWVyIiwiaGYuVHlwZSI6ImNsaWVudCIsIm1ldGVybGVk
+Z2VyLnJvbGUiOiJ2ZXJpZmllciJ9fTAdBgNVHQ4EFgQUgYZKoPBYP3vAG3yfjd/2
+keXtZnkwHwYDVR0jBBgwFoAUNUSmnNw/7bJ4SA1QPHcuGcXo4CswCgYIKoZIzj0E
+AwIDSAAwRQIgYSvN8sGkd+dJZAGSJDvcAVM8NFdoODCEY+NEUqYZ5GsCIQCIoVD9
+qgg12RTdUk/t01AtcpZKyImWGjtqnluZhRfvuA==
+-----END CERTIFICATE-----
+`,
+  },
+  nmiAdmin: {
+    mspId: 'NmiMSP',
+    role: 'admin',
+    id: 'x509::/C=DE/O=nmi/OU=admin/CN=admin::/C=DE/O=nmi/CN=ca.nmi',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICQTCCAeegAwIBAgIUam7jw58E+bF8xdQIMlR6iMJGfbgwCgYIKoZIzj0EAwIw
+LDELMAkGA1UEBhMCREUxDDAKBgNVBAoMA25taTEPMA0GA1UEAwwGY2Eubm1pMCAX
+DTI2MTEyMjA0MjQzNVoYDzIxMjYxMDI5MDQyNDM1WjA7MQswCQYDVQQGEwJERTEM
+MAoGA1UECgwDbm1pMQ4wDAYDVQQLDAVhZG1pbjEOMAwGA1UEAwwFYWRtaW4wWTAT
+BgcqhkjOPQIBBggqhkjOPQMBBwNCAATzIsE0WD6RNCSmmOSz6GMCKVgyPIlAyoPI
+w/+83Z1EfzgSmQrc1PqAcObiVi9V8IfwjjJhj4u2qyj2+3NKxjX7o4HVMIHSMAwG
+A1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMHIGCCoDBAUGBwgBBGZ7ImF0dHJz
+Ijp7ImhmLkFmZmlsaWF0aW9uIjoiIiwiaGYuRW5yb2xsbWVudElEIjoiYWRtaW4i
+LCJoZi5UeXBlIjoiYWRtaW4iLCJtZXRlcmxlZGdlci5yb2xlIjoiYWRtaW4ifX0w
+HQYDVR0OBBYEFOMKIsVFZ4Iag8hoCzroGqfQn9zBMB8GA1UdIwQYMBaAFKgtfOOg
+4H6PVNmlBdgzCrVU8wa6MAoGCCqGSM49BAMCA0gAMEUCIQDsOtt2ZFVjPc5w03Lq
+73PLd/6lNuQ+mQk5vXNJTSmbEAIgZyrO+TFhwG+IJicqPACWoiXfEOM3Q7dJvId8
+VGrB5Eo=
+-----END CERTIFICATE-----
+`,
+  },
+  nmiRegistrar: {
+    mspId: 'NmiMSP',
+    role: 'registrar',
+    id: 'x509::/C=DE/O=nmi/OU=client/CN=registrar::/C=DE/O=nmi/CN=ca.nmi',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICTjCCAfWgAwIBAgIUam7jw58E+bF8xdQIMlR6iMJGfbkwCgYIKoZIzj0EAwIw
+LDELMAkGA1UEBhMCREUxDDAKBgNVBAoMA25taTEPMA0GA1UEAwwGY2Eubm1pMCAX
+DTI2MTEyMjA0MjQzNloYDzIxMjYxMDI5MDQyNDM2WjBAMQswCQYDVQQGEwJERTEM
+MAoGA1UECgwDbm1pMQ8wDQYDVQQLDAZjbGllbnQxEjAQBgNVBAMMCXJlZ2lzdHJh
+cjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABNTodYqtzzyZ21I3/6jpd/FJ0c+j
+i6+8TMTZEs6zLu6nM/KDsrkY6o3HR0VqnNyxqyk+XoyNIA5F5xmXxCN746Ojgd4w
+gdswDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCB4AwewYIKgMEBQYHCAEEb3si
+YXR0cnMiOnsiaGYuQWZmaWxpYXRpb24iOiIiLCJoZi5FbnJvbGxtZW50SUQiOiJy
+ZWdpc3RyYXIiLCJoZi5UeXBlIjoiY2xpZW50IiwibWV0ZXJsZWRnZXIucm9sZSI6
+InJlZ2lzdHJhciJ9fTAdBgNVHQ4EFgQUWfGeYtU0QBt2ZCWj181ylkaG0zkwHwYD
+VR0jBBgwFoAUqC1846Dgfo9U2aUF2DMKtVTzBrowCgYIKoZIzj0EAwIDRwAwRAIg
+B0EqDcP3rKoRIek4fUX14miIGychKdFeXffdqRyV1cwCIBQ/D3DzJithekPmfFgo
+HafCahzvDyMXq/OtipBScpmT
+-----END CERTIFICATE-----
+`,
+  },
+  operatorAdmin: {
+    mspId: 'OperatorMSP',
+    role: 'admin',
+    id: 'x509::/C=DE/O=operator/OU=admin/CN=admin::/C=DE/O=operator/CN=ca.operator',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICUDCCAfagAwIBAgIUcPe7AkluiAYt7wrdfE1FpXRAWPIwCgYIKoZIzj0EAwIw
+NjELMAkGA1UEBhMCREUxETAPBgNVBAoMCG9wZXJhdG9yMRQwEgYDVQQDDAtjYS5v
+cGVyYXRvcjAgFw0yNjExMjIwNDI0MzdaGA8yMTI2MTAyOTA0MjQzN1owQDELMAkG
+A1UEBhMCREUxETAPBgNVBAoMCG9wZXJhdG9yMQ4wDAYDVQQLDAVhZG1pbjEOMAwG
+A1UEAwwFYWRtaW4wWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQ17kt+mgROvYsG
+D7xUVo6Xiys4foCuaHQEA+uevronaL2Ns3qcsEj2iQFzdVGGiMGbIE+FjMWirV3n
+Cw/m5Zwio4HVMIHSMAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMHIGCCoD
+BAUGBwgBBGZ7ImF0dHJzIjp7ImhmLkFmZmlsaWF0aW9uIjoiIiwiaGYuRW5yb2xs
+bWVudElEIjoiYWRtaW4iLCJoZi5UeXBlIjoiYWRtaW4iLCJtZXRlcmxlZGdlci5y
+b2xlIjoiYWRtaW4ifX0wHQYDVR0OBBYEFFJLL26VrTsejAB7+WzbQOyXVXuaMB8G
+A1UdIwQYMBaAFIIRM9b/VQZwG+/UTWr4RnNwsoRiMAoGCCqGSM49BAMCA0gAMEUC
+IGwcsVo9V5RM3s0K+H5htnbFBtm3wJkoFOKj+AhA/croAiEA6wUz54ycyVmXqVe4
+LS4lduRf9yn3GuMi7kkxiRv+opM=
+-----END CERTIFICATE-----
+`,
+  },
+  operatorRegistrar: {
+    mspId: 'OperatorMSP',
+    role: 'registrar',
+    id: 'x509::/C=DE/O=operator/OU=client/CN=registrar::/C=DE/O=operator/CN=ca.operator',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICXzCCAgSgAwIBAgIUcPe7AkluiAYt7wrdfE1FpXRAWPAwCgYIKoZIzj0EAwIw
+NjELMAkGA1UEBhMCREUxETAPBgNVBAoMCG9wZXJhdG9yMRQwEgYDVQQDDAtjYS5v
+cGVyYXRvcjAgFw0yNjExMjIwNDI0MzZaGA8yMTI2MTAyOTA0MjQzNlowRTELMAkG
+A1UEBhMCREUxETAPBgNVBAoMCG9wZXJhdG9yMQ8wDQYDVQQLDAZjbGllbnQxEjAQ
+BgNVBAMMCXJlZ2lzdHJhcjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABP8wyCPa
+7vq25AtlKw2sbJskubcsX4ANHLc/y2DSRz2ZOEeewZQYFyr0m6MEXqkhTQhCSaV6
+ua1hsyaS3oYCZn+jgd4wgdswDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMCB4Aw
+ewYIKgMEBQYHCAEEb3siYXR0cnMiOnsiaGYuQWZmaWxpYXRpb24iOiIiLCJoZi5F
+bnJvbGxtZW50SUQiOiJyZWdpc3RyYXIiLCJoZi5UeXBlIjoiY2xpZW50IiwibWV0
+ZXJsZWRnZXIucm9sZSI6InJlZ2lzdHJhciJ9fTAdBgNVHQ4EFgQULivcV4hpIy1t
+8O7YgrFEVpjrKg8wHwYDVR0jBBgwFoAUghEz1v9VBnAb79RNavhGc3CyhGIwCgYI
+KoZIzj0EAwIDSQAwRgIhAL8DRLRtoXD+oLrRYlolKjIrSRS/6bAZZb1S4JPRavBn
+AiEA0QyPfvHkAez8SxwChpgLRGDkcWwWicxusSVZ0eEAooE=
+-----END CERTIFICATE-----
+`,
+  },
+  operatorVerifier: {
+    mspId: 'OperatorMSP',
+    role: 'verifier',
+    id: 'x509::/C=DE/O=operator/OU=client/CN=verifier::/C=DE/O=operator/CN=ca.operator',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICWzCCAgGgAwIBAgIUcPe7AkluiAYt7wrdfE1FpXRAWPEwCgYIKoZIzj0EAwIw
+NjELMAkGA1UEBhMCREUxETAPBgNVBAoMCG9wZXJhdG9yMRQwEgYDVQQDDAtjYS5v
+cGVyYXRvcjAgFw0yNjExMjIwNDI0MzZaGA8yMTI2MTAyOTA0MjQzNlowRDELMAkG
+A1UEBhMCREUxETAPBgNVBAoMCG9wZXJhdG9yMQ8wDQYDVQQLDAZjbGllbnQxETAP
+BgNVBAMMCHZlcmlmaWVyMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEUW0kkXlp
+8ynVx0qj3mXGSfTNqPSd156Vn10kRKOEh+JXUBl79CFaYeowQef7avkiIyr3CxSR
+9HriL0/Uf2nnj6OB3DCB2TAMBgNVHRMBAf8EAjAAMA4GA1UdDwEB/wQEAwIHgDB5
+BggqAwQFBgcIAQRteyJhdHRycyI6eyJoZi5BZmZpbGlhdGlvbiI6IiIsImhmLkVu
+cm9sbG1lbnRJRCI6InZlcmlmaWVyIiwiaGYuVHlwZSI6ImNsaWVudCIsIm1ldGVy
+bGVkZ2VyLnJvbGUiOiJ2ZXJpZmllciJ9fTAdBgNVHQ4EFgQU0xc4NSIr7gYRBhEG
+lny3Bo7pXpcwHwYDVR0jBBgwFoAUghEz1v9VBnAb79RNavhGc3CyhGIwCgYIKoZI
+zj0EAwIDSAAwRQIgNcP0TOkKiq032qWORUcCAEp4Zofm4+rB0LHwL3h0MOYCIQCU
+tJC6nbfp/y8QMd/gLHW9IJ3nmgWsIrOe/PdngK/dig==
+-----END CERTIFICATE-----
+`,
+  },
+} satisfies Record<string, TestIdentity>;
+
+export type IdentityName = keyof typeof IDENTITIES;

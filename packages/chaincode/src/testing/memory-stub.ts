@@ -1,0 +1,95 @@
+import type { ChaincodeStub } from 'fabric-shim';
+import { endorsementPolicyOf, endorsersOfPolicy } from '../ledger/fabric-state-store';
+import type { MemoryTransaction } from './memory-ledger';
+import type { TestIdentity } from './identities';
+
+/**
+ * The part of fabric-shim's ChaincodeStub that fabric-contract-api, ClientIdentity and the registry use,
+ * over one MemoryLedger transaction. Key-level endorsement policies go through the real
+ * KeyEndorsementPolicy bytes (setStateValidationParameter decodes them), so what the chaincode sets is
+ * what a peer would validate.
+ */
+export class MemoryStub {
+  readonly #txn: MemoryTransaction;
+  readonly #args: Buffer[];
+  readonly #creator: TestIdentity;
+
+  constructor(txn: MemoryTransaction, args: readonly (string | Uint8Array)[], creator: TestIdentity) {
+    this.#txn = txn;
+    this.#args = args.map((a) => (typeof a === 'string' ? Buffer.from(a, 'utf8') : Buffer.from(a)));
+    this.#creator = creator;
+  }
+
+  getBufferArgs(): Buffer[] {
+    return this.#args;
+  }
+
+  getArgs(): string[] {
+    return this.#args.map((a) => a.toString('utf8'));
+  }
+
+  getStringArgs(): string[] {
+    return this.getArgs();
+  }
+
+  getFunctionAndParameters(): { fcn: string; params: string[] } {
+    const [fcn = '', ...params] = this.getArgs();
+    return { fcn, params };
+  }
+
+  getTxID(): string {
+    return this.#txn.tx.txId;
+  }
+
+  getChannelID(): string {
+    return this.#txn.tx.channel;
+  }
+
+  getCreator(): { mspid: string; idBytes: Buffer } {
+    return { mspid: this.#creator.mspId, idBytes: Buffer.from(this.#creator.certificate, 'utf8') };
+  }
+
+  getTxTimestamp(): { seconds: { toString(): string }; nanos: number } {
+    const ms = Date.parse(this.#txn.tx.timestamp);
+    return { seconds: { toString: () => String(Math.floor(ms / 1000)) }, nanos: (ms % 1000) * 1_000_000 };
+  }
+
+  async getState(key: string): Promise<Uint8Array> {
+    return (await this.#txn.get(key)) ?? new Uint8Array();
+  }
+
+  async putState(key: string, value: Uint8Array): Promise<void> {
+    await this.#txn.put(key, value);
+  }
+
+  async deleteState(key: string): Promise<void> {
+    await this.#txn.delete(key);
+  }
+
+  /** Like the shim: keys starting with U+0000 (composite keys) are refused; results close like an iterator. */
+  async getStateByRange(startKey: string, endKey: string) {
+    if (startKey.startsWith('\u0000') || endKey.startsWith('\u0000')) {
+      throw new Error(`first character of the key [${startKey}] contains a null character which is not allowed`);
+    }
+    const entries = await this.#txn.range(startKey || '\u0001', endKey, Number.MAX_SAFE_INTEGER);
+    let i = 0;
+    return {
+      next: async () => (i < entries.length ? { done: false, value: entries[i++] } : { done: true, value: undefined }),
+      close: async () => undefined,
+    };
+  }
+
+  async setStateValidationParameter(key: string, policy: Uint8Array): Promise<void> {
+    await this.#txn.setEndorsers(key, endorsersOfPolicy(policy));
+  }
+
+  async getStateValidationParameter(key: string): Promise<Uint8Array | undefined> {
+    const orgs = this.#txn.committedEndorsers(key);
+    return orgs ? endorsementPolicyOf(orgs) : undefined;
+  }
+
+  /** For code that wants the shim's type. */
+  asChaincodeStub(): ChaincodeStub {
+    return this as unknown as ChaincodeStub;
+  }
+}

@@ -1,0 +1,137 @@
+import { SIGNATURE_SCHEMES, parseRfc3339, type SignatureScheme } from '@meterledger/crypto';
+import { z } from 'zod';
+import { controlCharacterProblem } from './text';
+
+/**
+ * The request schemas of the `registry` contract: the one definition of what every transaction argument
+ * may be. The chaincode parses every argument with them (`validateRequest`); the SDK request types are
+ * inferred from them (`RequestInput<K>` is what a client sends, `Request<K>` what the chaincode works
+ * with after defaults and normalization).
+ */
+
+/** Identifiers (meter ids, MSP ids, proposal ids): they become parts of ledger keys. */
+const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'letters, digits and . _ : @ / -');
+
+function freeText(max: number, min = 1) {
+  return z
+    .string()
+    .min(min)
+    .max(max)
+    .superRefine((value, ctx) => {
+      const problem = controlCharacterProblem(value);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    });
+}
+
+/** A strict RFC 3339 date-time with an offset (see @meterledger/crypto parseRfc3339), normalized to UTC. */
+const rfc3339 = z.string().transform((value, ctx) => {
+  try {
+    return parseRfc3339(value).utc;
+  } catch (err) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+const scheme = z.enum(SIGNATURE_SCHEMES as [SignatureScheme, ...SignatureScheme[]]);
+const signatureEncoding = z.enum(['der', 'raw']).optional();
+const pageSize = z.number().int().min(1).max(1000).default(100);
+/** Opaque; a page's bookmark passed back as it came (base64url). */
+const bookmark = z
+  .string()
+  .max(2048)
+  .regex(/^[A-Za-z0-9_-]*$/, 'an opaque bookmark returned by a previous page')
+  .default('');
+
+export const possessionProofSchema = z
+  .object({
+    /** 16..128 base64url characters chosen by the authority. */
+    nonce: z.string().regex(/^[A-Za-z0-9_-]{16,128}$/, '16 to 128 base64url characters'),
+    /** Base64 (hex is accepted too). */
+    signature: z.string().min(1).max(1024),
+    /** ECDSA: 'der' (default) or 'raw'. Ed25519: omit or 'raw'. */
+    signatureEncoding,
+  })
+  .strict();
+
+export const meterMetadataSchema = z
+  .object({ manufacturer: freeText(256), model: freeText(256), serial: freeText(256), typeApprovalRef: freeText(256) })
+  .strict();
+
+/** Approval threshold and authority orgs: the body of initConfig and proposeConfig. */
+export const configSettingsSchema = z
+  .object({
+    /** Distinct authority orgs that must prove possession before a key becomes active (002 §4.2.2). */
+    approvalThreshold: z.number().int().min(1).max(32),
+    authorityMspIds: z.array(id).min(1).max(32),
+  })
+  .strict()
+  .refine((c) => new Set(c.authorityMspIds).size === c.authorityMspIds.length, 'authorityMspIds must be distinct')
+  .refine((c) => c.approvalThreshold <= c.authorityMspIds.length, 'approvalThreshold exceeds the number of authorities');
+
+export const REQUEST_SCHEMAS = {
+  initConfig: configSettingsSchema,
+  proposeConfig: configSettingsSchema,
+  approveConfig: z.object({ proposalId: id }).strict(),
+  registerMeter: z
+    .object({
+      meterId: id,
+      scheme,
+      /** SPKI PEM or hex of any key encoding @meterledger/crypto accepts. */
+      publicKey: z.string().min(1).max(4096),
+      metadata: meterMetadataSchema,
+      proof: possessionProofSchema,
+    })
+    .strict(),
+  approveMeter: z.object({ meterId: id, keyVersion: z.number().int().min(1), proof: possessionProofSchema }).strict(),
+  rotateKey: z.object({ meterId: id, scheme, publicKey: z.string().min(1).max(4096), proof: possessionProofSchema }).strict(),
+  revokeMeter: z
+    .object({
+      meterId: id,
+      reason: z.enum(['keyCompromise', 'decommissioned', 'superseded', 'other']),
+      /** RFC 3339; defaults to the transaction time; may be earlier (a compromise found later), never later. */
+      effectiveAt: rfc3339.optional(),
+      /** One line of free text. */
+      comment: freeText(1024, 0).optional(),
+    })
+    .strict(),
+  listMeters: z.object({ by: z.enum(['manufacturer', 'status']), value: freeText(256), pageSize, bookmark }).strict(),
+  verify: z
+    .object({
+      meterId: id,
+      /** The signed bytes, encoded as `messageEncoding` says (default 'utf8'). */
+      message: z.string().max(1_000_000),
+      messageEncoding: z.enum(['utf8', 'base64', 'hex']).default('utf8'),
+      /** Base64 or hex. */
+      signature: z.string().min(1).max(1024),
+      signatureEncoding,
+      /** RFC 3339 instant to check the key's validity for; defaults to the transaction time. */
+      at: rfc3339.optional(),
+    })
+    .strict(),
+  listVerifications: z.object({ meterId: id, pageSize, bookmark }).strict(),
+  /** getMeter / getKeyHistory take the meter id as a plain string argument. */
+  meterId: id,
+};
+
+export type RequestKind = keyof typeof REQUEST_SCHEMAS;
+/** What a client sends (defaults may be omitted, times may carry any offset). */
+export type RequestInput<K extends RequestKind> = z.input<(typeof REQUEST_SCHEMAS)[K]>;
+/** What the chaincode works with after validation (defaults filled in, times normalized to UTC). */
+export type Request<K extends RequestKind> = z.output<(typeof REQUEST_SCHEMAS)[K]>;
+
+// ---- the SDK's request types, inferred from the schemas -----------------------------------------
+
+export type ConfigSettings = RequestInput<'initConfig'>;
+export type InitConfigRequest = RequestInput<'initConfig'>;
+export type ProposeConfigRequest = RequestInput<'proposeConfig'>;
+export type ApproveConfigRequest = RequestInput<'approveConfig'>;
+export type PossessionProof = z.input<typeof possessionProofSchema>;
+export type RegisterMeterRequest = RequestInput<'registerMeter'>;
+export type ApproveMeterRequest = RequestInput<'approveMeter'>;
+export type RotateKeyRequest = RequestInput<'rotateKey'>;
+export type RevokeMeterRequest = RequestInput<'revokeMeter'>;
+export type ListMetersQuery = RequestInput<'listMeters'>;
+export type VerifyRequest = RequestInput<'verify'>;
+export type MessageEncoding = NonNullable<VerifyRequest['messageEncoding']>;
+export type ListVerificationsQuery = RequestInput<'listVerifications'>;
