@@ -330,6 +330,8 @@ export async function connectFabricNetwork(options: FabricNetworkConnectOptions)
       discovery: { enabled: true, asLocalhost: options.asLocalhost },
       eventHandlerOptions: { endorseTimeout: seconds(options.timeouts.endorse), commitTimeout: seconds(options.timeouts.commitStatus) },
       queryHandlerOptions: { timeout: seconds(options.timeouts.evaluate) },
+      // How long fabric-common waits for a connection to a peer or orderer (its default is 3 s).
+      'connection-options': { 'grpc-wait-for-ready-timeout': options.timeouts.evaluate },
     });
   } catch (err) {
     gateway.disconnect();

@@ -62,7 +62,8 @@ export class FakeContract implements ProposalContract {
     options?: { arguments?: (string | Uint8Array)[]; transientData?: Record<string, string | Uint8Array>; endorsingOrganizations?: string[] },
   ): ProposalLike {
     const transactionId = `tx-${this.#nextTx++}`;
-    const { arguments: _args, ...rest } = options ?? {};
+    const rest: Record<string, unknown> = { ...options };
+    delete rest.arguments;
     this.proposalOptions.push(rest);
     const args = (options?.arguments ?? []).map((a) => (typeof a === 'string' ? a : Buffer.from(a).toString('utf8')));
     const run = (stage: FakeCall['stage']): Uint8Array => {
