@@ -103,7 +103,8 @@ describe('ContractClient over the gateway transport: unknown commit outcomes', (
   });
 
   it('resubmits the same signed bytes through another gateway peer when its own is unreachable', async () => {
-    fake.failNextCommitStatus(commitStatusError('tx-1', GrpcStatus.UNAVAILABLE, 'gateway peer killed'));
+    // The gateway peer dies during the submit and stays down.
+    fake.failNextSubmit(submitError('tx-1', GrpcStatus.UNAVAILABLE, 'gateway peer killed mid-call'));
     fake.failNextSubmit(submitError('tx-1', GrpcStatus.UNAVAILABLE, 'No connection established'));
     ledger.down = true;
     const received: { bytes: Uint8Array; signature: string }[] = [];
@@ -128,6 +129,22 @@ describe('ContractClient over the gateway transport: unknown commit outcomes', (
     expect(out).toMatchObject({ result: { meterId: 'm-5', status: 'pending' }, blockNumber: 77n, resolvedBy: 'resubmission' });
     expect(received).toHaveLength(1);
     expect(received[0].signature).toBe('signed tx-1');
+    expect(fake.submits).toEqual(['tx-1', 'tx-1']);
+  });
+
+  it('does not bypass a gateway that took the envelope: a lost commit status goes back to the ledger', async () => {
+    fake.failNextSubmit(submitError('tx-1', GrpcStatus.UNAVAILABLE, 'cut off'));
+    fake.failNextCommitStatus(commitStatusError('tx-1', GrpcStatus.UNAVAILABLE, 'lost again'));
+    const newSignedTransaction = jest.fn();
+    alternates = [{ name: 'peer1.ptb', gateway: { newSignedTransaction } }];
+    let lookups = 0;
+    const original = ledger.evaluate;
+    ledger.evaluate = async (fn, channel, txId) => {
+      if (fn === 'GetTransactionByID' && ++lookups === 4) ledger.entries.set('tx-1', { code: StatusCode.VALID, result: '"ok"', block: 3 });
+      return original(fn, channel, txId);
+    };
+    await expect(client.submitWithTxId('registerMeter', { meterId: 'm-5b' })).resolves.toMatchObject({ result: 'ok', resolvedBy: 'ledger' });
+    expect(newSignedTransaction).not.toHaveBeenCalled();
   });
 
   it('gives up with COMMIT_STATUS_UNAVAILABLE (not retryable) when neither the ledger nor a resubmission answers', async () => {

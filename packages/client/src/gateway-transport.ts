@@ -152,8 +152,10 @@ export class GatewayContractTransport implements ContractTransport {
    * unreachable, through the alternates in turn (same envelope, same signature, same transaction id).
    */
   async #resubmit(transaction: TransactionLike, resolution: GatewayResolution): Promise<ResubmitOutcome> {
+    let handedOver = false;
     const attempt = async (tx: TransactionLike): Promise<ResubmitOutcome> => {
       const submitted = await tx.submit();
+      handedOver = true;
       const status = await submitted.getStatus();
       return { code: status.code, blockNumber: status.blockNumber, result: transaction.getResult(), sameEnvelope: true };
     };
@@ -161,7 +163,8 @@ export class GatewayContractTransport implements ContractTransport {
     try {
       return await attempt(transaction);
     } catch (err) {
-      if (!isUnreachable(err) || !transaction.getBytes) throw err;
+      // Only a gateway that could not take the envelope is worth bypassing; once one took it, the ledger decides.
+      if (handedOver || !isUnreachable(err) || !transaction.getBytes) throw err;
       lastError = err;
     }
     const bytes = transaction.getBytes();
@@ -171,7 +174,7 @@ export class GatewayContractTransport implements ContractTransport {
         return await attempt(alternate.gateway.newSignedTransaction(bytes, signature));
       } catch (err) {
         lastError = err;
-        if (!isUnreachable(err)) break;
+        if (handedOver || !isUnreachable(err)) break;
       }
     }
     throw lastError;
