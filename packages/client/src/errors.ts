@@ -1,43 +1,20 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { CommitError, CommitStatusError, EndorseError, GatewayError, type ErrorDetail } from '@hyperledger/fabric-gateway';
-import { ERROR_CODES, type ErrorCode } from '@meterledger/contract-api';
+import {
+  CHAINCODE_ERROR_CODES,
+  CLIENT_ERROR_CODES,
+  type ChaincodeErrorCode,
+  type ClientErrorCode,
+} from '@meterledger/contract-api';
 import { validationCodeName } from './validation-codes';
 
 /**
- * Stable error codes the meterledger chaincode puts at the start of its error messages
- * (`UNKNOWN_METER: meter m-1 is not registered`). Codes outside this list are still extracted and passed
- * through unchanged, so a newer chaincode never breaks an older client.
+ * The codes are defined once, in @meterledger/contract-api: CHAINCODE_ERROR_CODES start the chaincode's
+ * error messages (`UNKNOWN_METER: meter m-1 is not registered`); CLIENT_ERROR_CODES are assigned by the
+ * SDKs. Codes after `chaincode response` that are in neither list are still extracted and passed through
+ * unchanged, so a newer chaincode never breaks an older client.
  */
-export const CHAINCODE_ERROR_CODES = ERROR_CODES;
-
-export type ChaincodeErrorCode = ErrorCode;
-
-/** Codes the client assigns when the failure did not come with a chaincode code. */
-export const CLIENT_ERROR_CODES = [
-  /** Endorsement failed for a reason other than a coded chaincode error (policy, crashed chaincode, ...). */
-  'ENDORSEMENT_FAILED',
-  /** The endorsed transaction could not be handed to the ordering service. */
-  'SUBMIT_FAILED',
-  /**
-   * The transaction may or may not have committed (commit status unavailable, or a submit cut off after the
-   * envelope may have reached the orderer), and resolving it on the ledger did not settle it. Never retry
-   * with a new transaction without checking the ledger for `transactionId` first.
-   */
-  'COMMIT_STATUS_UNAVAILABLE',
-  /** The transaction committed to a block but was marked invalid; see `validationCode`. */
-  'TRANSACTION_INVALID',
-  /** The gateway peer could not be reached or a deadline expired (gRPC UNAVAILABLE / DEADLINE_EXCEEDED). */
-  'UNAVAILABLE',
-  /** The chaincode returned a payload that is not what the client expected. */
-  'MALFORMED_RESPONSE',
-  /** The network profile is missing or invalid. */
-  'PROFILE_NOT_FOUND',
-  'PROFILE_INVALID',
-  /** Anything else. */
-  'UNKNOWN',
-] as const;
-
-export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
+export { CHAINCODE_ERROR_CODES, CLIENT_ERROR_CODES, type ChaincodeErrorCode, type ClientErrorCode };
 
 /** Any code a {@link MeterledgerError} may carry; open-ended so codes from newer chaincode pass through. */
 export type MeterledgerErrorCode = ChaincodeErrorCode | ClientErrorCode | (string & Record<never, never>);

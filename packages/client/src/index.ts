@@ -28,9 +28,9 @@ export {
   type OrgProfile,
   type PeerProfile,
 } from './profile';
+export { decodeResult, type DecodeContext } from './decode-result';
 export {
   ContractClient,
-  decodeResult,
   encodeArguments,
   type ContractArgument,
   type ContractClientOptions,

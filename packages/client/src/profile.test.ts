@@ -153,6 +153,9 @@ describe('selecting org, identity and peer', () => {
     expect(selectOrg(profile, 'PTB').mspId).toBe('PTBMSP');
     expect(selectOrg(profile, 'InmetroMSP').mspId).toBe('InmetroMSP');
     expect(errorOf(() => selectOrg(profile, 'NIST')).message).toBe("org 'NIST' is not in the network profile; known orgs: PTB, Inmetro");
+    expect(errorOf(() => selectOrg(profile, 'NIST')).code).toBe('UNKNOWN_PROFILE_ENTRY');
+    expect(errorOf(() => selectIdentity(profile.orgs.PTB, 'root')).code).toBe('UNKNOWN_PROFILE_ENTRY');
+    expect(errorOf(() => selectPeer(profile.orgs.PTB, 'peer9')).code).toBe('UNKNOWN_PROFILE_ENTRY');
   });
 
   it('selects an identity', () => {

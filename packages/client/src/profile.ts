@@ -49,9 +49,18 @@ export type OrgProfile = z.infer<typeof orgSchema>;
 export type PeerProfile = z.infer<typeof peerSchema>;
 export type IdentityProfile = z.infer<typeof identitySchema>;
 
-/** Thrown when the profile cannot be found, read or validated. */
+/**
+ * A local configuration error: the profile cannot be found or read (PROFILE_NOT_FOUND), fails validation
+ * (PROFILE_INVALID), or lacks the org, identity or peer asked for (UNKNOWN_PROFILE_ENTRY); an identity's
+ * files are missing (CREDENTIALS_NOT_FOUND) or unusable (CREDENTIALS_INVALID).
+ */
 export class ProfileError extends MeterledgerError {
-  constructor(code: 'PROFILE_NOT_FOUND' | 'PROFILE_INVALID', message: string, details: string[] = [], cause?: unknown) {
+  constructor(
+    code: 'PROFILE_NOT_FOUND' | 'PROFILE_INVALID' | 'UNKNOWN_PROFILE_ENTRY' | 'CREDENTIALS_NOT_FOUND' | 'CREDENTIALS_INVALID',
+    message: string,
+    details: string[] = [],
+    cause?: unknown,
+  ) {
     super({ code, message, details, cause });
     this.name = 'ProfileError';
   }
@@ -150,7 +159,7 @@ export function selectOrg(profile: NetworkProfile, org: string): OrgProfile {
   const byMsp = Object.values(profile.orgs).find((o) => o.mspId === org);
   if (byMsp) return byMsp;
   throw new ProfileError(
-    'PROFILE_INVALID',
+    'UNKNOWN_PROFILE_ENTRY',
     `org '${org}' is not in the network profile; known orgs: ${Object.keys(profile.orgs).join(', ')}`,
   );
 }
@@ -160,7 +169,7 @@ export function selectIdentity(org: OrgProfile, identity: string): IdentityProfi
   const found = org.identities[identity];
   if (found) return found;
   throw new ProfileError(
-    'PROFILE_INVALID',
+    'UNKNOWN_PROFILE_ENTRY',
     `identity '${identity}' is not enrolled for ${org.mspId}; known identities: ${Object.keys(org.identities).join(', ') || '(none)'}`,
   );
 }
@@ -171,7 +180,7 @@ export function selectPeer(org: OrgProfile, peer?: string): PeerProfile {
   const found = org.peers.find((p) => p.name === peer || p.endpoint === peer || p.hostAlias === peer);
   if (found) return found;
   throw new ProfileError(
-    'PROFILE_INVALID',
+    'UNKNOWN_PROFILE_ENTRY',
     `peer '${peer}' is not a peer of ${org.mspId}; known peers: ${org.peers.map((p) => p.name).join(', ')}`,
   );
 }

@@ -47,7 +47,11 @@ export const CLIENT_ERROR_CODES = [
   'ENDORSEMENT_FAILED',
   /** The endorsed transaction could not be handed to the ordering service. */
   'SUBMIT_FAILED',
-  /** The transaction was submitted but its commit status could not be obtained: it may or may not have committed. */
+  /**
+   * The transaction may or may not have committed (commit status unavailable, or a submit cut off after the
+   * envelope may have reached the orderer), and resolving it on the ledger did not settle it. Never retry
+   * with a new transaction without checking the ledger for `transactionId` first.
+   */
   'COMMIT_STATUS_UNAVAILABLE',
   /** The transaction committed to a block but was marked invalid; see `validationCode`. */
   'TRANSACTION_INVALID',
