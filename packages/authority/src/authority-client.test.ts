@@ -1,4 +1,4 @@
-import { ContractClient, MeterledgerError, type MeterledgerConnection } from '@meterledger/client';
+import { GatewayContractTransport, MeterledgerError, type MeterledgerConnection } from '@meterledger/client';
 import {
   buildPossessionChallenge,
   generateSoftwareSigner,
@@ -9,54 +9,43 @@ import {
 } from '@meterledger/crypto';
 import { AuthorityClient, REGISTRY_CONTRACT } from './authority-client';
 import type { PossessionSignature, Prover } from './prover';
-import { FakeRegistry } from './testing/fake-registry';
-import type { KeyVersionRecord, MeterMetadata, MeterRecord } from './types';
+import { softwareProver } from './prover';
+import { InProcessRegistry } from './testing/in-process-registry';
+import type { MeterMetadata } from './types';
+
+/**
+ * The AuthorityClient against the REAL chaincode, in process: ContractClient → GatewayContractTransport →
+ * fabric-gateway's proposal surface answered by fabric-shim's routing, MeterRegistryContract and the
+ * registry functions over an in-memory ledger (see testing/in-process-registry.ts). Identities are X.509
+ * certificates with the meterledger.role attribute.
+ */
 
 const CHANNEL = 'nmichannel';
-const NONCES = ['nonce-AAAAAAAAAAAAAAAA', 'nonce-BBBBBBBBBBBBBBBB', 'nonce-CCCCCCCCCCCCCCCC'];
 const METADATA: MeterMetadata = { manufacturer: 'ACME', model: 'E350', serial: 'SN-0001', typeApprovalRef: 'PTB-22.11-4711' };
-const PTB = { mspId: 'PTBMSP', id: 'x509::CN=registrar' };
+const TWO = { approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] };
 
-function meterRecord(overrides: Partial<MeterRecord> = {}): MeterRecord {
-  return {
-    meterId: 'm-1',
-    status: 'pending',
-    metadata: METADATA,
-    registeredBy: PTB,
-    registeredAt: '2025-01-01T00:00:00.000Z',
-    updatedAt: '2025-01-01T00:00:00.000Z',
-    activeKeyVersion: null,
-    keys: [],
-    ...overrides,
-  };
+let net: InProcessRegistry;
+let nonceCounter = 0;
+
+function nonces(): () => string {
+  return () => `nonce-${String(++nonceCounter).padStart(16, '0')}`;
 }
 
-function keyRecord(signer: SoftwareSigner, version: number, status: KeyVersionRecord['status']): KeyVersionRecord {
-  return {
-    version,
-    scheme: signer.scheme,
-    publicKey: signer.publicKey.spkiPem,
-    fingerprint: signer.publicKey.fingerprint,
-    status,
-    approvals: [{ ...PTB, at: '2025-01-01T00:00:00.000Z', nonce: 'nonce-ZZZZZZZZZZZZZZZZ' }],
-    validFrom: status === 'pending' ? null : '2025-01-01T00:00:00.000Z',
-    validTo: null,
-  };
+function client(name: Parameters<InProcessRegistry['contract']>[0], options: ConstructorParameters<typeof AuthorityClient>[1] = {}): AuthorityClient {
+  const identity = net.proposalsOf(name).identity;
+  return new AuthorityClient(net.contract(name), { channel: CHANNEL, mspId: identity.mspId, newNonce: nonces(), ...options });
 }
 
 /** A prover backed by a software key that remembers every challenge it was asked to sign. */
 function recordingProver(signer: SoftwareSigner, encoding?: SignatureEncoding) {
   const challenges: Uint8Array[] = [];
-  const signatures: Uint8Array[] = [];
   const prover: Prover = async (challenge) => {
     challenges.push(challenge);
-    const signature = signer.sign(challenge, encoding);
-    signatures.push(signature);
-    const answer: PossessionSignature = { signature };
+    const answer: PossessionSignature = { signature: signer.sign(challenge, encoding) };
     if (encoding) answer.signatureEncoding = encoding;
     return answer;
   };
-  return { prover, challenges, signatures };
+  return { prover, challenges };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<MeterledgerError> {
@@ -69,382 +58,259 @@ async function rejection(promise: Promise<unknown>): Promise<MeterledgerError> {
   throw new Error('expected a rejection');
 }
 
-describe('AuthorityClient', () => {
-  let fake: FakeRegistry;
-  let client: AuthorityClient;
-  let nonces: string[];
+beforeEach(() => {
+  net = new InProcessRegistry();
+});
 
-  beforeEach(() => {
-    fake = new FakeRegistry();
-    nonces = [...NONCES];
-    client = new AuthorityClient(new ContractClient(fake), { channel: CHANNEL, newNonce: () => nonces.shift() as string });
+describe('configuration governance', () => {
+  it('initConfig, then a proposal takes effect once a second authority approves it', async () => {
+    const ptb = client('ptbAdmin');
+    const inmetro = client('inmetroAdmin');
+    expect(await ptb.initConfig(TWO)).toMatchObject({ ...TWO, version: 1, proposalId: null, updatedBy: { mspId: 'PTBMSP' } });
+    expect((await rejection(ptb.initConfig(TWO))).code).toBe('ALREADY_CONFIGURED');
+
+    const proposal = await ptb.proposeConfig({ approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP', 'NmiMSP'] });
+    expect(proposal).toMatchObject({ proposalId: 'PTBMSP-admin-3', baseVersion: 1, status: 'pending' });
+    expect(await ptb.getConfig()).toEqual({ config: expect.objectContaining({ version: 1 }), pending: [proposal] });
+    expect((await rejection(client('nmiAdmin').approveConfig({ proposalId: proposal.proposalId }))).code).toBe('UNAUTHORIZED');
+    expect((await rejection(ptb.approveConfig({ proposalId: proposal.proposalId }))).code).toBe('ALREADY_APPROVED');
+    expect(await inmetro.approveConfig({ proposalId: proposal.proposalId })).toMatchObject({ status: 'effective' });
+    expect((await ptb.getConfig()).config).toMatchObject({ version: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP', 'NmiMSP'], proposalId: proposal.proposalId });
+    expect((await rejection(inmetro.approveConfig({ proposalId: proposal.proposalId }))).code).toBe('PROPOSAL_SUPERSEDED');
+    expect((await rejection(inmetro.approveConfig({ proposalId: 'nope' }))).code).toBe('UNKNOWN_PROPOSAL');
   });
 
-  describe('plain transactions send the exact function and JSON', () => {
-    it('configure / getConfig', async () => {
-      const config = { approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'], updatedAt: 't', updatedBy: PTB };
-      fake.on('configure', () => config).on('getConfig', () => config);
-      await expect(client.configure({ approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] })).resolves.toEqual(config);
-      await expect(client.getConfig()).resolves.toEqual(config);
-      expect(fake.calls).toEqual([
-        { fn: 'configure', args: ['{"approvalThreshold":2,"authorityMspIds":["PTBMSP","InmetroMSP"]}'], stage: 'submit' },
-        { fn: 'getConfig', args: [], stage: 'evaluate' },
-      ]);
-    });
+  it('keeps configure() working for old callers: init, idempotent, otherwise only a proposal', async () => {
+    const ptb = client('ptbAdmin');
+    expect(await ptb.configure(TWO)).toMatchObject({ version: 1 });
+    expect(await ptb.configure({ approvalThreshold: 2, authorityMspIds: ['InmetroMSP', 'PTBMSP'] })).toMatchObject({ version: 1 });
+    expect(await ptb.configure({ approvalThreshold: 1, authorityMspIds: ['PTBMSP'] })).toMatchObject({ version: 1, approvalThreshold: 2 });
+    expect((await ptb.getConfig()).pending).toHaveLength(1);
+  });
 
-    it('getMeter / getKeyHistory take the meter id as a plain string', async () => {
-      fake.on('getMeter', ([id]) => meterRecord({ meterId: id })).on('getKeyHistory', () => []);
-      await expect(client.getMeter('m-1')).resolves.toMatchObject({ meterId: 'm-1' });
-      await expect(client.getKeyHistory('m-1')).resolves.toEqual([]);
-      expect(fake.calls).toEqual([
-        { fn: 'getMeter', args: ['m-1'], stage: 'evaluate' },
-        { fn: 'getKeyHistory', args: ['m-1'], stage: 'evaluate' },
-      ]);
-    });
+  it('sends the exact JSON the schemas define', async () => {
+    await client('ptbAdmin').initConfig(TWO);
+    expect(net.proposalsOf('ptbAdmin').calls).toEqual([{ fn: 'initConfig', args: ['{"approvalThreshold":2,"authorityMspIds":["PTBMSP","InmetroMSP"]}'], stage: 'submit' }]);
+  });
+});
 
-    it('registerMeter / approveMeter / rotateKey / revokeMeter are submitted', async () => {
-      for (const fn of ['registerMeter', 'approveMeter', 'rotateKey', 'revokeMeter']) fake.on(fn, () => meterRecord());
-      const proof = { nonce: NONCES[0], signature: 'MEUCIQ==' };
-      await client.registerMeter({ meterId: 'm-1', scheme: 'ed25519', publicKey: 'ab'.repeat(32), metadata: METADATA, proof });
-      await client.approveMeter({ meterId: 'm-1', keyVersion: 1, proof: { ...proof, signatureEncoding: 'raw' } });
-      await client.rotateKey({ meterId: 'm-1', scheme: 'ed25519', publicKey: 'cd'.repeat(32), proof });
-      await client.revokeMeter({ meterId: 'm-1', reason: 'keyCompromise', effectiveAt: '2025-02-01T00:00:00Z', comment: 'seal broken' });
-      expect(fake.calls.map((c) => [c.fn, c.stage, c.args])).toEqual([
-        [
-          'registerMeter',
-          'submit',
-          [
-            `{"meterId":"m-1","scheme":"ed25519","publicKey":"${'ab'.repeat(32)}","metadata":{"manufacturer":"ACME","model":"E350","serial":"SN-0001","typeApprovalRef":"PTB-22.11-4711"},"proof":{"nonce":"${NONCES[0]}","signature":"MEUCIQ=="}}`,
-          ],
-        ],
-        ['approveMeter', 'submit', [`{"meterId":"m-1","keyVersion":1,"proof":{"nonce":"${NONCES[0]}","signature":"MEUCIQ==","signatureEncoding":"raw"}}`]],
-        ['rotateKey', 'submit', [`{"meterId":"m-1","scheme":"ed25519","publicKey":"${'cd'.repeat(32)}","proof":{"nonce":"${NONCES[0]}","signature":"MEUCIQ=="}}`]],
-        ['revokeMeter', 'submit', ['{"meterId":"m-1","reason":"keyCompromise","effectiveAt":"2025-02-01T00:00:00Z","comment":"seal broken"}']],
-      ]);
-    });
+describe('meters', () => {
+  let ptb: AuthorityClient;
+  let inmetro: AuthorityClient;
+  beforeEach(async () => {
+    await client('ptbAdmin').initConfig(TWO);
+    ptb = client('ptbRegistrar');
+    inmetro = client('inmetroRegistrar');
+  });
 
-    it('listMeters / listVerifications are evaluated', async () => {
-      fake.on('listMeters', () => ({ items: [], bookmark: '', fetchedCount: 0 })).on('listVerifications', () => ({ items: [], bookmark: '', fetchedCount: 0 }));
-      await client.listMeters({ by: 'manufacturer', value: 'ACME', pageSize: 10 });
-      await client.listVerifications({ meterId: 'm-1', bookmark: 'bm' });
-      expect(fake.calls).toEqual([
-        { fn: 'listMeters', args: ['{"by":"manufacturer","value":"ACME","pageSize":10}'], stage: 'evaluate' },
-        { fn: 'listVerifications', args: ['{"meterId":"m-1","bookmark":"bm"}'], stage: 'evaluate' },
-      ]);
-    });
+  const schemes: [SignatureScheme, SignatureEncoding | undefined][] = [
+    ['ecdsa-p256-sha256', undefined],
+    ['ecdsa-p256-sha256', 'raw'],
+    ['ecdsa-secp256k1-sha256', 'der'],
+    ['ed25519', undefined],
+  ];
 
-    it('verify is evaluated and verifyAndRecord submitted', async () => {
-      const result = { meterId: 'm-1', valid: true, keyVersion: 1, at: '2025-03-01T00:00:00.000Z' };
-      fake.on('verify', () => result).on('verifyAndRecord', () => ({ ...result, messageHash: 'h', verifier: PTB, txId: 'tx-2', recordedAt: 't' }));
-      const request = { meterId: 'm-1', message: '{"kWh":12.5}', signature: 'MEUCIQ==', at: '2025-03-01T00:00:00Z' };
-      await expect(client.verify(request)).resolves.toEqual(result);
-      await expect(client.verifyAndRecord({ ...request, messageEncoding: 'utf8', signatureEncoding: 'der' })).resolves.toMatchObject({ txId: 'tx-2' });
-      expect(fake.calls).toEqual([
-        { fn: 'verify', args: ['{"meterId":"m-1","message":"{\\"kWh\\":12.5}","signature":"MEUCIQ==","at":"2025-03-01T00:00:00Z"}'], stage: 'evaluate' },
-        {
-          fn: 'verifyAndRecord',
-          args: ['{"meterId":"m-1","message":"{\\"kWh\\":12.5}","signature":"MEUCIQ==","at":"2025-03-01T00:00:00Z","messageEncoding":"utf8","signatureEncoding":"der"}'],
-          stage: 'submit',
-        },
-      ]);
-    });
+  it.each(schemes)('%s (%s): the meter signs exactly the challenge, the chaincode accepts the proof, a second authority activates', async (scheme, encoding) => {
+    const meter = generateSoftwareSigner(scheme);
+    const { prover, challenges } = recordingProver(meter, encoding);
+    const pending = await ptb.registerWithPossession({ meterId: 'm-1', scheme, publicKey: meter.publicKey.spkiPem, metadata: METADATA, prover });
+    expect(pending).toMatchObject({ meterId: 'm-1', status: 'pending', keys: [{ version: 1, approvals: [{ mspId: 'PTBMSP' }] }] });
+    const nonce = pending.keys[0].approvals[0].nonce;
+    const expected = buildPossessionChallenge({ channel: CHANNEL, meterId: 'm-1', publicKey: meter.publicKey.spkiPem, scheme, nonce });
+    expect(Buffer.from(challenges[0])).toEqual(Buffer.from(expected));
+    const sent = JSON.parse(net.proposalsOf('ptbRegistrar').calls.find((c) => c.fn === 'registerMeter')?.args[0] as string);
+    expect(verifySignature({ scheme, publicKey: meter.publicKey.spkiPem, message: expected, signature: sent.proof.signature, signatureEncoding: encoding })).toBe(true);
 
-    it('verify sends message and signature bytes as base64', async () => {
-      fake.on('verify', () => ({ meterId: 'm-1', valid: false, keyVersion: null, reason: 'SIGNATURE_MISMATCH', at: 't' }));
-      await client.verify({ meterId: 'm-1', message: new Uint8Array([0, 1, 2, 255]), signature: new Uint8Array([48, 69, 2, 33]) });
-      expect(fake.jsonArgs('verify')).toEqual([{ meterId: 'm-1', message: 'AAEC/w==', messageEncoding: 'base64', signature: 'MEUCIQ==' }]);
-      await expect(client.verify({ meterId: 'm-1', message: new Uint8Array([1]), messageEncoding: 'hex', signature: 'x' })).rejects.toMatchObject({
-        code: 'INVALID_ARGUMENT',
-      });
-      expect(fake.calls).toHaveLength(1);
-    });
-
-    it('surfaces chaincode errors with their code', async () => {
-      fake.on('getMeter', () => {
-        throw new Error('chaincode response 500, UNKNOWN_METER: meter m-9 is not registered');
-      });
-      const err = await rejection(client.getMeter('m-9'));
-      expect(err).toMatchObject({ code: 'UNKNOWN_METER', transactionId: 'tx-1' });
+    const active = await inmetro.approveWithPossession({ meterId: 'm-1', prover });
+    expect(active).toMatchObject({ status: 'active', activeKeyVersion: 1 });
+    expect(active.keys[0].approvals.map((a) => a.mspId)).toEqual(['PTBMSP', 'InmetroMSP']);
+    const reading = '2026-11-21T10:00:00Z,1.000';
+    expect(await inmetro.verify({ meterId: 'm-1', message: reading, signature: meter.sign(reading, encoding), ...(encoding ? { signatureEncoding: encoding } : {}) })).toMatchObject({
+      valid: true,
+      keyVersion: 1,
     });
   });
 
-  describe('listAllMeters', () => {
-    it('follows bookmarks until the last page', async () => {
-      const pages: Record<string, { items: MeterRecord[]; bookmark: string }> = {
-        '': { items: [meterRecord({ meterId: 'a' }), meterRecord({ meterId: 'b' })], bookmark: 'bm1' },
-        bm1: { items: [meterRecord({ meterId: 'c' }), meterRecord({ meterId: 'd' })], bookmark: 'bm2' },
-        bm2: { items: [meterRecord({ meterId: 'e' })], bookmark: '' },
-      };
-      fake.on('listMeters', ([json]) => {
-        const page = pages[JSON.parse(json).bookmark ?? ''];
-        return { ...page, fetchedCount: page.items.length };
-      });
-      const ids: string[] = [];
-      for await (const meter of client.listAllMeters({ by: 'status', value: 'active', pageSize: 2 })) ids.push(meter.meterId);
-      expect(ids).toEqual(['a', 'b', 'c', 'd', 'e']);
-      expect(fake.calls.map((c) => c.args[0])).toEqual([
-        '{"by":"status","value":"active","pageSize":2}',
-        '{"by":"status","value":"active","pageSize":2,"bookmark":"bm1"}',
-        '{"by":"status","value":"active","pageSize":2,"bookmark":"bm2"}',
-      ]);
-    });
-
-    it('stops on an empty page or a repeated bookmark (CouchDB style)', async () => {
-      let n = 0;
-      fake.on('listMeters', () => (n++ === 0 ? { items: [meterRecord()], bookmark: 'same', fetchedCount: 1 } : { items: [meterRecord()], bookmark: 'same', fetchedCount: 1 }));
-      const all: MeterRecord[] = [];
-      for await (const m of client.listAllMeters({ by: 'status', value: 'pending' })) all.push(m);
-      expect(all).toHaveLength(2);
-      expect(fake.calls).toHaveLength(2);
-
-      fake.on('listMeters', () => ({ items: [], bookmark: 'more?', fetchedCount: 0 }));
-      const none: MeterRecord[] = [];
-      for await (const m of client.listAllMeters({ by: 'status', value: 'pending', bookmark: 'start' })) none.push(m);
-      expect(none).toEqual([]);
-      expect(fake.calls.at(-1)?.args[0]).toBe('{"by":"status","value":"pending","bookmark":"start"}');
-    });
-
-    it('listAllVerifications follows bookmarks too', async () => {
-      fake.on('listVerifications', ([json]) =>
-        JSON.parse(json).bookmark === 'next'
-          ? { items: [{ txId: 'v2' }], bookmark: '', fetchedCount: 1 }
-          : { items: [{ txId: 'v1' }], bookmark: 'next', fetchedCount: 1 },
-      );
-      const seen: string[] = [];
-      for await (const v of client.listAllVerifications({ meterId: 'm-1' })) seen.push(v.txId);
-      expect(seen).toEqual(['v1', 'v2']);
-    });
+  it('sends byte keys as hex and parsed keys as SPKI PEM, and binds the challenge to that key', async () => {
+    const a = generateSoftwareSigner('ecdsa-p256-sha256');
+    const b = generateSoftwareSigner('ed25519');
+    await ptb.registerWithPossession({ meterId: 'm-1', scheme: a.scheme, publicKey: a.publicKey.raw, metadata: METADATA, prover: softwareProver(a) });
+    await ptb.registerWithPossession({ meterId: 'm-2', scheme: b.scheme, publicKey: b.publicKey, metadata: METADATA, prover: softwareProver(b) });
+    const sent = net.proposalsOf('ptbRegistrar').calls.filter((c) => c.fn === 'registerMeter').map((c) => JSON.parse(c.args[0]).publicKey);
+    expect(sent).toEqual([Buffer.from(a.publicKey.raw).toString('hex'), b.publicKey.spkiPem]);
+    expect((await ptb.getMeter('m-1')).keys[0].fingerprint).toBe(a.publicKey.fingerprint);
   });
 
-  describe('registerWithPossession', () => {
-    const schemes: [SignatureScheme, string, SignatureEncoding | undefined][] = [
-      ['ecdsa-p256-sha256', 'default encoding', undefined],
-      ['ecdsa-p256-sha256', 'raw', 'raw'],
-      ['ecdsa-secp256k1-sha256', 'der', 'der'],
-      ['ed25519', 'default encoding', undefined],
-    ];
-
-    it.each(schemes)('%s, %s: the meter signs exactly the challenge and that signature is submitted', async (scheme, _label, encoding) => {
-      const meter = generateSoftwareSigner(scheme);
-      const { prover, challenges, signatures } = recordingProver(meter, encoding);
-      fake.on('registerMeter', () => meterRecord());
-
-      await client.registerWithPossession({ meterId: 'm-1', scheme, publicKey: meter.publicKey.spkiPem, metadata: METADATA, prover });
-
-      const expected = buildPossessionChallenge({ channel: CHANNEL, meterId: 'm-1', publicKey: meter.publicKey.spkiPem, scheme, nonce: NONCES[0] });
-      expect(challenges).toHaveLength(1);
-      expect(Buffer.from(challenges[0])).toEqual(Buffer.from(expected));
-
-      const proof = { nonce: NONCES[0], signature: Buffer.from(signatures[0]).toString('base64'), ...(encoding ? { signatureEncoding: encoding } : {}) };
-      expect(fake.calls).toEqual([
-        {
-          fn: 'registerMeter',
-          stage: 'submit',
-          args: [JSON.stringify({ meterId: 'm-1', scheme, publicKey: meter.publicKey.spkiPem, metadata: METADATA, proof })],
-        },
-      ]);
-      // What the chaincode will check: the submitted signature verifies over the challenge it rebuilds.
-      expect(
-        verifySignature({ scheme, publicKey: meter.publicKey.spkiPem, message: expected, signature: proof.signature, signatureEncoding: encoding }),
-      ).toBe(true);
-    });
-
-    it('sends byte keys as hex and parsed keys as SPKI PEM, and binds the challenge to that key', async () => {
-      const meter = generateSoftwareSigner('ecdsa-p256-sha256');
-      const { prover, challenges } = recordingProver(meter);
-      fake.on('registerMeter', () => meterRecord());
-      await client.registerWithPossession({ meterId: 'm-1', scheme: meter.scheme, publicKey: meter.publicKey.raw, metadata: METADATA, prover });
-      await client.registerWithPossession({ meterId: 'm-2', scheme: meter.scheme, publicKey: meter.publicKey, metadata: METADATA, prover });
-      const [first, second] = fake.jsonArgs('registerMeter') as { publicKey: string }[];
-      expect(first.publicKey).toBe(Buffer.from(meter.publicKey.raw).toString('hex'));
-      expect(second.publicKey).toBe(meter.publicKey.spkiPem);
-      expect(Buffer.from(challenges[0])).toEqual(
-        Buffer.from(buildPossessionChallenge({ channel: CHANNEL, meterId: 'm-1', publicKey: first.publicKey, scheme: meter.scheme, nonce: NONCES[0] })),
-      );
-      expect(Buffer.from(challenges[1])).toEqual(
-        Buffer.from(buildPossessionChallenge({ channel: CHANNEL, meterId: 'm-2', publicKey: meter.publicKey, scheme: meter.scheme, nonce: NONCES[1] })),
-      );
-    });
-
-    it('uses a fresh 24-byte base64url nonce per proof by default', async () => {
+  it('uses a fresh 24-byte base64url nonce per proof by default', async () => {
+    const plain = new AuthorityClient(net.contract('ptbRegistrar'), { channel: CHANNEL });
+    for (const id of ['m-1', 'm-2']) {
       const meter = generateSoftwareSigner('ed25519');
-      const { prover } = recordingProver(meter);
-      const defaultClient = new AuthorityClient(new ContractClient(fake), { channel: CHANNEL });
-      fake.on('registerMeter', () => meterRecord());
-      for (const id of ['m-1', 'm-2']) {
-        await defaultClient.registerWithPossession({ meterId: id, scheme: 'ed25519', publicKey: meter.publicKey.spkiPem, metadata: METADATA, prover });
-      }
-      const [a, b] = (fake.jsonArgs('registerMeter') as { proof: { nonce: string } }[]).map((r) => r.proof.nonce);
-      expect(a).toMatch(/^[A-Za-z0-9_-]{32}$/);
-      expect(b).toMatch(/^[A-Za-z0-9_-]{32}$/);
-      expect(a).not.toBe(b);
-    });
-
-    it('fails locally, submitting nothing, when the meter signs something else', async () => {
-      const meter = generateSoftwareSigner('ecdsa-p256-sha256');
-      const impostor = generateSoftwareSigner('ecdsa-p256-sha256');
-      fake.on('registerMeter', () => meterRecord());
-      const err = await rejection(
-        client.registerWithPossession({
-          meterId: 'm-1',
-          scheme: meter.scheme,
-          publicKey: meter.publicKey.spkiPem,
-          metadata: METADATA,
-          prover: (challenge) => ({ signature: impostor.sign(challenge) }),
-        }),
-      );
-      expect(err.code).toBe('BAD_PROOF_OF_POSSESSION');
-      expect(err.message).toContain(meter.publicKey.fingerprint);
-      expect(fake.calls).toEqual([]);
-    });
-
-    it('leaves the check to the chaincode when local verification is off', async () => {
-      const meter = generateSoftwareSigner('ed25519');
-      const lax = new AuthorityClient(new ContractClient(fake), { channel: CHANNEL, newNonce: () => NONCES[0], verifyProofsLocally: false });
-      fake.on('registerMeter', () => {
-        throw new Error('chaincode response 500, BAD_PROOF_OF_POSSESSION: meter m-1: the signature does not verify');
-      });
-      const err = await rejection(
-        lax.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: meter.publicKey.spkiPem, metadata: METADATA, prover: () => ({ signature: new Uint8Array(64) }) }),
-      );
-      expect(err).toMatchObject({ code: 'BAD_PROOF_OF_POSSESSION', transactionId: 'tx-1' });
-      expect(fake.calls).toHaveLength(1);
-    });
-
-    it('reports a failing or empty prover as PROVER_FAILED', async () => {
-      const meter = generateSoftwareSigner('ed25519');
-      const base = { meterId: 'm-1', scheme: 'ed25519' as const, publicKey: meter.publicKey.spkiPem, metadata: METADATA };
-      const failed = await rejection(
-        client.registerWithPossession({
-          ...base,
-          prover: async () => {
-            throw new Error('serial port timeout');
-          },
-        }),
-      );
-      expect(failed.code).toBe('PROVER_FAILED');
-      expect(failed.message).toContain('serial port timeout');
-      expect(failed.cause).toBeInstanceOf(Error);
-      const empty = await rejection(client.registerWithPossession({ ...base, prover: () => ({ signature: new Uint8Array() }) }));
-      expect(empty.code).toBe('PROVER_FAILED');
-      expect(fake.calls).toEqual([]);
-    });
-
-    it('rejects a malformed key or a mismatched scheme before asking the meter', async () => {
-      const prover = jest.fn();
-      const bad = await rejection(client.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: 'not a key', metadata: METADATA, prover }));
-      expect(bad.code).toBe('MALFORMED_KEY');
-      const p256 = generateSoftwareSigner('ecdsa-p256-sha256');
-      const mismatch = await rejection(client.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: p256.publicKey.spkiPem, metadata: METADATA, prover }));
-      expect(mismatch.code).toBe('KEY_SCHEME_MISMATCH');
-      expect(prover).not.toHaveBeenCalled();
-      expect(fake.calls).toEqual([]);
-    });
-
-    it('needs a channel to bind the challenge to', async () => {
-      const meter = generateSoftwareSigner('ed25519');
-      const noChannel = new AuthorityClient(new ContractClient(fake));
-      const err = await rejection(
-        noChannel.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: meter.publicKey.spkiPem, metadata: METADATA, prover: recordingProver(meter).prover }),
-      );
-      expect(err.code).toBe('INVALID_ARGUMENT');
-      // ... which can also be given per call
-      fake.on('registerMeter', () => meterRecord());
-      const { prover, challenges } = recordingProver(meter);
-      await noChannel.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: meter.publicKey.spkiPem, metadata: METADATA, prover, channel: 'otherchannel' });
-      expect(JSON.parse(Buffer.from(challenges[0]).toString('utf8')).channel).toBe('otherchannel');
-    });
+      await plain.registerWithPossession({ meterId: id, scheme: 'ed25519', publicKey: meter.publicKey, metadata: METADATA, prover: softwareProver(meter) });
+    }
+    const [x, y] = await Promise.all(['m-1', 'm-2'].map(async (id) => (await plain.getMeter(id)).keys[0].approvals[0].nonce));
+    expect(x).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(y).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(x).not.toBe(y);
   });
 
-  describe('approveWithPossession', () => {
-    it('reads the pending key from the ledger and proves possession of it with a new nonce', async () => {
-      const oldKey = generateSoftwareSigner('ecdsa-p256-sha256');
-      const newKey = generateSoftwareSigner('ecdsa-secp256k1-sha256');
-      const stored = meterRecord({ status: 'active', activeKeyVersion: 1, keys: [keyRecord(oldKey, 1, 'active'), keyRecord(newKey, 2, 'pending')] });
-      fake.on('getMeter', () => stored).on('approveMeter', () => stored);
-      const { prover, challenges, signatures } = recordingProver(newKey);
-
-      await client.approveWithPossession({ meterId: 'm-1', prover });
-
-      expect(Buffer.from(challenges[0])).toEqual(
-        Buffer.from(
-          buildPossessionChallenge({ channel: CHANNEL, meterId: 'm-1', publicKey: newKey.publicKey.spkiPem, scheme: 'ecdsa-secp256k1-sha256', nonce: NONCES[0] }),
-        ),
-      );
-      expect(fake.calls).toEqual([
-        { fn: 'getMeter', args: ['m-1'], stage: 'evaluate' },
-        {
-          fn: 'approveMeter',
-          args: [JSON.stringify({ meterId: 'm-1', keyVersion: 2, proof: { nonce: NONCES[0], signature: Buffer.from(signatures[0]).toString('base64') } })],
-          stage: 'submit',
-        },
-      ]);
-    });
-
-    it('approves an explicit key version', async () => {
-      const key = generateSoftwareSigner('ed25519');
-      fake.on('getMeter', () => meterRecord({ keys: [keyRecord(key, 1, 'pending')] })).on('approveMeter', () => meterRecord());
-      await client.approveWithPossession({ meterId: 'm-1', keyVersion: 1, prover: recordingProver(key, 'raw').prover });
-      expect(fake.jsonArgs('approveMeter')).toEqual([{ meterId: 'm-1', keyVersion: 1, proof: expect.objectContaining({ nonce: NONCES[0], signatureEncoding: 'raw' }) }]);
-    });
-
-    it('says so when there is nothing to approve, without submitting', async () => {
-      const key = generateSoftwareSigner('ed25519');
-      fake.on('getMeter', () => meterRecord({ status: 'active', keys: [keyRecord(key, 1, 'active')] }));
-      expect((await rejection(client.approveWithPossession({ meterId: 'm-1', prover: recordingProver(key).prover }))).code).toBe('NOTHING_TO_APPROVE');
-      expect((await rejection(client.approveWithPossession({ meterId: 'm-1', keyVersion: 3, prover: recordingProver(key).prover }))).code).toBe('UNKNOWN_KEY_VERSION');
-      expect(fake.calls.map((c) => c.fn)).toEqual(['getMeter', 'getMeter']);
-    });
+  it('fails locally, submitting nothing, when the meter signs something else', async () => {
+    const meter = generateSoftwareSigner('ecdsa-p256-sha256');
+    const impostor = generateSoftwareSigner('ecdsa-p256-sha256');
+    const err = await rejection(
+      ptb.registerWithPossession({ meterId: 'm-1', scheme: meter.scheme, publicKey: meter.publicKey, metadata: METADATA, prover: (c) => ({ signature: impostor.sign(c) }) }),
+    );
+    expect(err.code).toBe('BAD_PROOF_OF_POSSESSION');
+    expect(err.message).toContain(meter.publicKey.fingerprint);
+    expect(net.proposalsOf('ptbRegistrar').calls.map((c) => c.stage)).toEqual(['evaluate']); // the state check only
   });
 
-  describe('rotateWithPossession', () => {
-    it('proves possession of the new key and submits rotateKey', async () => {
-      const next = generateSoftwareSigner('ecdsa-p256-sha256');
-      const { prover, challenges, signatures } = recordingProver(next, 'raw');
-      fake.on('rotateKey', () => meterRecord());
-      await client.rotateWithPossession({ meterId: 'm-1', scheme: 'ecdsa-p256-sha256', publicKey: next.publicKey.spkiPem, prover });
-      expect(Buffer.from(challenges[0])).toEqual(
-        Buffer.from(buildPossessionChallenge({ channel: CHANNEL, meterId: 'm-1', publicKey: next.publicKey.spkiPem, scheme: 'ecdsa-p256-sha256', nonce: NONCES[0] })),
-      );
-      expect(fake.calls).toEqual([
-        {
-          fn: 'rotateKey',
-          args: [
-            JSON.stringify({
-              meterId: 'm-1',
-              scheme: 'ecdsa-p256-sha256',
-              publicKey: next.publicKey.spkiPem,
-              proof: { nonce: NONCES[0], signature: Buffer.from(signatures[0]).toString('base64'), signatureEncoding: 'raw' },
-            }),
-          ],
-          stage: 'submit',
-        },
-      ]);
-    });
+  it('leaves the proof to the chaincode when local verification is off, which rejects it with a transaction id', async () => {
+    const meter = generateSoftwareSigner('ed25519');
+    const lax = client('ptbRegistrar', { verifyProofsLocally: false });
+    const err = await rejection(
+      lax.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: meter.publicKey, metadata: METADATA, prover: () => ({ signature: new Uint8Array(64) }) }),
+    );
+    expect(err).toMatchObject({ code: 'BAD_PROOF_OF_POSSESSION', transactionId: expect.stringMatching(/^PTBMSP-registrar-/) });
+    expect(err.details[0]).toMatch(/^peer0\.ptb\.meterledger\.local:7051 \(PTBMSP\): chaincode response 500, BAD_PROOF_OF_POSSESSION: /);
+    expect((await rejection(ptb.getMeter('m-1'))).code).toBe('UNKNOWN_METER');
   });
 
-  describe('constructed from a connection', () => {
-    it('uses the registry contract and the connection channel', async () => {
-      const contractNames: (string | undefined)[] = [];
-      const connection = {
-        gateway: {},
-        network: { getName: () => 'nmichannel' },
-        chaincodeName: 'meterledger',
-        mspId: 'PTBMSP',
-        contract: (name?: string) => {
-          contractNames.push(name);
-          return new ContractClient(fake);
+  it('reports a failing or empty prover as PROVER_FAILED and bad keys before asking the meter', async () => {
+    const meter = generateSoftwareSigner('ed25519');
+    const base = { meterId: 'm-1', scheme: 'ed25519' as const, publicKey: meter.publicKey.spkiPem, metadata: METADATA };
+    const failed = await rejection(
+      ptb.registerWithPossession({
+        ...base,
+        prover: async () => {
+          throw new Error('serial port timeout');
         },
-        close: () => undefined,
-      } as unknown as MeterledgerConnection;
-      const fromConnection = new AuthorityClient(connection, { newNonce: () => NONCES[2] });
-      expect(contractNames).toEqual([REGISTRY_CONTRACT]);
+      }),
+    );
+    expect(failed).toMatchObject({ code: 'PROVER_FAILED', message: expect.stringContaining('serial port timeout') });
+    expect((await rejection(ptb.registerWithPossession({ ...base, prover: () => ({ signature: new Uint8Array() }) }))).code).toBe('PROVER_FAILED');
+    const prover = jest.fn();
+    expect((await rejection(ptb.registerWithPossession({ ...base, publicKey: 'not a key', prover }))).code).toBe('MALFORMED_KEY');
+    const p256 = generateSoftwareSigner('ecdsa-p256-sha256');
+    expect((await rejection(ptb.registerWithPossession({ ...base, publicKey: p256.publicKey.spkiPem, prover }))).code).toBe('KEY_SCHEME_MISMATCH');
+    expect(prover).not.toHaveBeenCalled();
+  });
 
+  it('needs a channel to bind the challenge to, which can also be given per call', async () => {
+    const meter = generateSoftwareSigner('ed25519');
+    const noChannel = new AuthorityClient(net.contract('ptbRegistrar'));
+    const request = { meterId: 'm-1', scheme: 'ed25519' as const, publicKey: meter.publicKey, metadata: METADATA, prover: softwareProver(meter) };
+    expect((await rejection(noChannel.registerWithPossession(request))).code).toBe('INVALID_ARGUMENT');
+    // A challenge bound to another channel does not verify on this one.
+    expect((await rejection(noChannel.registerWithPossession({ ...request, channel: 'otherchannel' }))).code).toBe('BAD_PROOF_OF_POSSESSION');
+    expect((await noChannel.registerWithPossession({ ...request, channel: CHANNEL })).status).toBe('pending');
+  });
+
+  it('checks the state before asking the meter: duplicates, own approvals, nothing pending, revoked', async () => {
+    const meter = generateSoftwareSigner('ed25519');
+    const prover = jest.fn(softwareProver(meter));
+    await ptb.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: meter.publicKey, metadata: METADATA, prover });
+    prover.mockClear();
+    expect((await rejection(ptb.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: meter.publicKey, metadata: METADATA, prover }))).code).toBe('DUPLICATE_METER');
+    expect((await rejection(ptb.approveWithPossession({ meterId: 'm-1', prover }))).code).toBe('ALREADY_APPROVED');
+    expect((await rejection(inmetro.approveWithPossession({ meterId: 'm-1', keyVersion: 3, prover }))).code).toBe('UNKNOWN_KEY_VERSION');
+    expect((await rejection(inmetro.rotateWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: generateSoftwareSigner('ed25519').publicKey, prover }))).code).toBe('ROTATION_PENDING');
+    expect(prover).not.toHaveBeenCalled();
+    await inmetro.approveWithPossession({ meterId: 'm-1', prover });
+    prover.mockClear();
+    expect((await rejection(inmetro.approveWithPossession({ meterId: 'm-1', prover }))).code).toBe('NOTHING_TO_APPROVE');
+    await ptb.revokeMeter({ meterId: 'm-1', reason: 'keyCompromise' });
+    // The first live run answered BAD_PROOF_OF_POSSESSION here (the prover signs with the old key).
+    const revoked = await rejection(inmetro.rotateWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: generateSoftwareSigner('ed25519').publicKey, prover }));
+    expect(revoked.code).toBe('METER_REVOKED');
+    expect(prover).not.toHaveBeenCalled();
+    // Without the SDK's check the chaincode says the same.
+    const unchecked = client('inmetroRegistrar', { checkStateFirst: false, verifyProofsLocally: false });
+    expect((await rejection(unchecked.rotateWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: generateSoftwareSigner('ed25519').publicKey, prover }))).code).toBe('METER_REVOKED');
+  });
+
+  it('rotates end to end and keeps the old key for its window', async () => {
+    const v1 = generateSoftwareSigner('ecdsa-p256-sha256');
+    const v2 = generateSoftwareSigner('ed25519');
+    await ptb.registerWithPossession({ meterId: 'm-1', scheme: v1.scheme, publicKey: v1.publicKey, metadata: METADATA, prover: softwareProver(v1) });
+    await inmetro.approveWithPossession({ meterId: 'm-1', prover: softwareProver(v1) });
+    await inmetro.rotateWithPossession({ meterId: 'm-1', scheme: v2.scheme, publicKey: v2.publicKey, prover: softwareProver(v2, 'raw') });
+    const rotated = await ptb.approveWithPossession({ meterId: 'm-1', prover: softwareProver(v2) });
+    expect(rotated.keys.map((k) => k.status)).toEqual(['retired', 'active']);
+    expect((await ptb.getKeyHistory('m-1')).map((k) => k.scheme)).toEqual(['ecdsa-p256-sha256', 'ed25519']);
+  });
+
+  it('verify: NO_KEY_VALID_AT_TIME for a pending meter whatever the signature, MALFORMED_SIGNATURE once a key exists', async () => {
+    const meter = generateSoftwareSigner('ecdsa-p256-sha256');
+    await ptb.registerWithPossession({ meterId: 'm-1', scheme: meter.scheme, publicKey: meter.publicKey, metadata: METADATA, prover: softwareProver(meter) });
+    expect(await ptb.verify({ meterId: 'm-1', message: 'x', signature: 'AAEC' })).toMatchObject({ valid: false, keyVersion: null, reason: 'NO_KEY_VALID_AT_TIME' });
+    await inmetro.approveWithPossession({ meterId: 'm-1', prover: softwareProver(meter) });
+    expect((await rejection(ptb.verify({ meterId: 'm-1', message: 'x', signature: 'AAEC' }))).code).toBe('MALFORMED_SIGNATURE');
+    expect((await rejection(ptb.verify({ meterId: 'nope', message: 'x', signature: 'AAEC' }))).code).toBe('UNKNOWN_METER');
+    // Bytes are sent as base64.
+    const bytes = new Uint8Array([0, 1, 2, 255]);
+    expect(await ptb.verify({ meterId: 'm-1', message: bytes, signature: meter.sign(bytes) })).toMatchObject({ valid: true });
+    expect((await rejection(ptb.verify({ meterId: 'm-1', message: bytes, messageEncoding: 'hex', signature: 'x' }))).code).toBe('INVALID_ARGUMENT');
+  });
+
+  it('verifyAndRecord is for verifiers and registrars; the audit trail pages through listAllVerifications', async () => {
+    const meter = generateSoftwareSigner('ed25519');
+    await ptb.registerWithPossession({ meterId: 'm-1', scheme: meter.scheme, publicKey: meter.publicKey, metadata: METADATA, prover: softwareProver(meter) });
+    await inmetro.approveWithPossession({ meterId: 'm-1', prover: softwareProver(meter) });
+    const request = { meterId: 'm-1', message: 'r', signature: meter.sign('r') };
+    const records = [await client('inmetroVerifier').verifyAndRecord(request), await client('operatorVerifier').verifyAndRecord(request), await ptb.verifyAndRecord(request)];
+    expect(records.map((r) => r.verifier.mspId)).toEqual(['InmetroMSP', 'OperatorMSP', 'PTBMSP']);
+    expect((await rejection(client('ptbNoRole').verifyAndRecord(request))).code).toBe('UNAUTHORIZED');
+    expect((await rejection(client('ptbAdmin').verifyAndRecord(request))).code).toBe('UNAUTHORIZED');
+    const seen: string[] = [];
+    for await (const record of ptb.listAllVerifications({ meterId: 'm-1', pageSize: 2 })) seen.push(record.txId);
+    expect(seen).toEqual(records.map((r) => r.txId));
+  });
+
+  it('listAllMeters follows bookmarks through the chaincode', async () => {
+    for (let i = 0; i < 5; i++) {
       const meter = generateSoftwareSigner('ed25519');
-      const { prover, challenges } = recordingProver(meter);
-      fake.on('registerMeter', () => meterRecord());
-      await fromConnection.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: meter.publicKey.spkiPem, metadata: METADATA, prover });
-      expect(JSON.parse(Buffer.from(challenges[0]).toString('utf8'))).toMatchObject({ channel: 'nmichannel', meterId: 'm-1', nonce: NONCES[2] });
-    });
+      await ptb.registerWithPossession({ meterId: `m-${i}`, scheme: meter.scheme, publicKey: meter.publicKey, metadata: METADATA, prover: softwareProver(meter) });
+    }
+    const ids: string[] = [];
+    for await (const meter of ptb.listAllMeters({ by: 'manufacturer', value: 'ACME', pageSize: 2 })) ids.push(meter.meterId);
+    expect(ids).toEqual(['m-0', 'm-1', 'm-2', 'm-3', 'm-4']);
+    const pages = net.proposalsOf('ptbRegistrar').calls.filter((c) => c.fn === 'listMeters');
+    expect(pages).toHaveLength(3);
+    expect(JSON.parse(pages[0].args[0])).toEqual({ by: 'manufacturer', value: 'ACME', pageSize: 2 });
+    expect((await rejection(ptb.listMeters({ by: 'manufacturer', value: 'AC\u0000ME' }))).code).toBe('INVALID_ARGUMENT');
+  });
+});
+
+describe('evaluate-only functions', () => {
+  it('a query submitted anyway is invalidated at commit by the read-only sentinel (below the SDK check)', async () => {
+    await client('ptbAdmin').initConfig(TWO);
+    const transport = new GatewayContractTransport(net.proposalsOf('ptbRegistrar'));
+    const err = await rejection(transport.submit({ fn: 'getConfig', args: [] }));
+    expect(err).toMatchObject({ code: 'TRANSACTION_INVALID', validationCode: 'ENDORSEMENT_POLICY_FAILURE' });
+  });
+});
+
+describe('constructed from a connection', () => {
+  it('uses the registry contract, the connection channel and its MSP id', async () => {
+    await client('ptbAdmin').initConfig(TWO);
+    const contractNames: (string | undefined)[] = [];
+    const connection = {
+      transport: 'gateway',
+      gateway: {},
+      network: { getName: () => CHANNEL },
+      channel: CHANNEL,
+      chaincodeName: 'meterledger',
+      mspId: 'PTBMSP',
+      contract: (name?: string) => {
+        contractNames.push(name);
+        return net.contract('ptbRegistrar');
+      },
+      close: () => undefined,
+    } as unknown as MeterledgerConnection;
+    const fromConnection = new AuthorityClient(connection);
+    expect(contractNames).toEqual([REGISTRY_CONTRACT]);
+    const meter = generateSoftwareSigner('ed25519');
+    await fromConnection.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: meter.publicKey, metadata: METADATA, prover: softwareProver(meter) });
+    expect((await rejection(fromConnection.approveWithPossession({ meterId: 'm-1', prover: softwareProver(meter) }))).code).toBe('ALREADY_APPROVED');
   });
 });

@@ -1,4 +1,11 @@
-import { MeterledgerError, type ContractClient, type MeterledgerConnection } from '@meterledger/client';
+import { MeterledgerError, assertSubmittable, type ContractArgument, type ContractClient, type MeterledgerConnection } from '@meterledger/client';
+import {
+  REGISTRY_CONTRACT,
+  errorCodeForCryptoError,
+  type CryptoSubject,
+  type RegistryResults,
+  type RegistryTransaction,
+} from '@meterledger/contract-api';
 import {
   CryptoError,
   buildPossessionChallenge,
@@ -11,8 +18,11 @@ import { newNonce } from './nonce';
 import type { PossessionSignature, Prover } from './prover';
 import { encodeSignature } from './signature-encoding';
 import type {
+  ApproveConfigRequest,
   ApproveMeterRequest,
+  ConfigProposal,
   ConfigureRequest,
+  InitConfigRequest,
   KeyVersionRecord,
   ListMetersQuery,
   ListVerificationsQuery,
@@ -20,8 +30,10 @@ import type {
   MeterRecord,
   Page,
   PossessionProof,
+  ProposeConfigRequest,
   RegisterMeterRequest,
   RegistryConfig,
+  RegistryConfigView,
   RevokeMeterRequest,
   RotateKeyRequest,
   VerificationRecord,
@@ -29,8 +41,7 @@ import type {
   VerifyRequest,
 } from './types';
 
-/** Name of the registry contract inside the `meterledger` chaincode. */
-export const REGISTRY_CONTRACT = 'registry';
+export { REGISTRY_CONTRACT };
 
 /** The part of a ContractClient the AuthorityClient uses. */
 export type RegistryContract = Pick<ContractClient, 'submit' | 'evaluate'>;
@@ -40,6 +51,8 @@ export interface AuthorityClientOptions {
   contractName?: string;
   /** Channel bound into possession challenges; defaults to the connection's channel. */
   channel?: string;
+  /** MSP id of the caller, for local state checks (ALREADY_APPROVED); defaults to the connection's. */
+  mspId?: string;
   /** Nonce source for possession proofs; default 24 random bytes as base64url. */
   newNonce?: () => string;
   /**
@@ -47,6 +60,12 @@ export interface AuthorityClientOptions {
    * BAD_PROOF_OF_POSSESSION and no transaction. The chaincode checks it again regardless.
    */
   verifyProofsLocally?: boolean;
+  /**
+   * Read the meter before asking the prover (default true), so that a revoked meter, a rotation already
+   * pending or an id already taken is reported as such (METER_REVOKED, ROTATION_PENDING, DUPLICATE_METER,
+   * ...) before the meter's secure element is bothered or a proof is checked. One evaluate per call.
+   */
+  checkStateFirst?: boolean;
 }
 
 /** A meter public key: PEM or hex string, raw/SPKI bytes (sent as hex) or a parsed key (sent as SPKI PEM). */
@@ -87,17 +106,15 @@ function isConnection(target: RegistryContract | MeterledgerConnection): target 
   return 'network' in target && 'gateway' in target && typeof (target as MeterledgerConnection).contract === 'function';
 }
 
-function fromCryptoError(err: unknown, subject: 'key' | 'signature' | 'challenge'): unknown {
+/** A crypto failure of a local check, with the code the chaincode would give the same input. */
+function fromCryptoError(err: unknown, subject: CryptoSubject): unknown {
   if (!(err instanceof CryptoError)) return err;
-  const code =
-    err.code !== 'MALFORMED_ENCODING'
-      ? err.code
-      : subject === 'key'
-        ? 'MALFORMED_KEY'
-        : subject === 'signature'
-          ? 'MALFORMED_SIGNATURE'
-          : 'INVALID_ARGUMENT';
+  const code = errorCodeForCryptoError(err, subject);
   return new MeterledgerError({ code, message: `${code}: ${err.message}`, cause: err });
+}
+
+function localError(code: string, message: string): MeterledgerError {
+  return new MeterledgerError({ code, message: `${code}: ${message}` });
 }
 
 function wireKey(publicKey: MeterPublicKey): string {
@@ -106,67 +123,130 @@ function wireKey(publicKey: MeterPublicKey): string {
   return publicKey.spkiPem;
 }
 
+function sameSettings(config: RegistryConfig, request: ConfigureRequest): boolean {
+  const orgs = new Set(config.authorityMspIds);
+  return (
+    config.approvalThreshold === request.approvalThreshold &&
+    config.authorityMspIds.length === request.authorityMspIds.length &&
+    request.authorityMspIds.every((m) => orgs.has(m))
+  );
+}
+
 /**
- * Typed access to the meterledger registry for authority applications (PTB, Inmetro, ...): configure the
- * registry, register, approve, rotate and revoke meter keys with proof of possession, query and verify.
- * Every failure is a MeterledgerError whose `code` is the chaincode's stable code where there is one.
+ * Typed access to the meterledger registry for authority applications (PTB, Inmetro, ...): govern the
+ * configuration, register, approve, rotate and revoke meter keys with proof of possession, query and
+ * verify. Every failure is a MeterledgerError whose `code` is the chaincode's stable code where there is one.
  */
 export class AuthorityClient {
   readonly #contract: RegistryContract;
+  readonly #contractName: string;
   readonly #channel: string | undefined;
+  readonly #mspId: string | undefined;
   readonly #newNonce: () => string;
   readonly #verifyLocally: boolean;
+  readonly #checkStateFirst: boolean;
 
   constructor(target: RegistryContract | MeterledgerConnection, options: AuthorityClientOptions = {}) {
+    this.#contractName = options.contractName ?? REGISTRY_CONTRACT;
     if (isConnection(target)) {
-      this.#contract = target.contract(options.contractName ?? REGISTRY_CONTRACT);
+      this.#contract = target.contract(this.#contractName);
       this.#channel = options.channel ?? target.network.getName();
+      this.#mspId = options.mspId ?? target.mspId;
     } else {
       this.#contract = target;
       this.#channel = options.channel;
+      this.#mspId = options.mspId;
     }
     this.#newNonce = options.newNonce ?? newNonce;
     this.#verifyLocally = options.verifyProofsLocally ?? true;
+    this.#checkStateFirst = options.checkStateFirst ?? true;
   }
 
-  // ---- configuration -------------------------------------------------------------------------
+  // ---- typed calls -----------------------------------------------------------------------------
 
-  /** Set the approval threshold and the authority orgs (admin of an authority org only). */
-  configure(request: ConfigureRequest): Promise<RegistryConfig> {
-    return this.#contract.submit<RegistryConfig>('configure', request);
+  /** Submit a registry transaction; an evaluate-only one is refused locally with EVALUATE_ONLY. */
+  async #submit<F extends RegistryTransaction>(fn: F, ...args: ContractArgument[]): Promise<RegistryResults[F]> {
+    assertSubmittable(fn, this.#contractName);
+    return this.#contract.submit<RegistryResults[F]>(fn, ...args);
   }
 
-  getConfig(): Promise<RegistryConfig> {
-    return this.#contract.evaluate<RegistryConfig>('getConfig');
+  #evaluate<F extends RegistryTransaction>(fn: F, ...args: ContractArgument[]): Promise<RegistryResults[F]> {
+    return this.#contract.evaluate<RegistryResults[F]>(fn, ...args);
+  }
+
+  // ---- configuration governance ----------------------------------------------------------------
+
+  /** Write the first configuration (deployment step; an admin of a listed org; only when none exists). */
+  initConfig(request: InitConfigRequest): Promise<RegistryConfig> {
+    return this.#submit('initConfig', request);
+  }
+
+  /**
+   * Propose a new configuration (an admin of an authority org). Returns the proposal; pass its
+   * `proposalId` to the other authorities' approveConfig. Effective once enough authorities approved.
+   */
+  proposeConfig(request: ProposeConfigRequest): Promise<ConfigProposal> {
+    return this.#submit('proposeConfig', request);
+  }
+
+  /** Approve a pending proposal as a further authority org (an admin of that org). */
+  approveConfig(request: ApproveConfigRequest): Promise<ConfigProposal> {
+    return this.#submit('approveConfig', request);
+  }
+
+  /** The configuration in force and the proposals pending against it. */
+  getConfig(): Promise<RegistryConfigView> {
+    return this.#evaluate('getConfig');
+  }
+
+  /**
+   * @deprecated Use initConfig / proposeConfig / approveConfig. Kept for callers of the single-admin
+   * `configure`: writes the first configuration if there is none, does nothing if `request` is the
+   * configuration in force, and otherwise only *proposes* it. Resolves to the configuration in force.
+   */
+  async configure(request: ConfigureRequest): Promise<RegistryConfig> {
+    let current: RegistryConfig;
+    try {
+      current = (await this.getConfig()).config;
+    } catch (err) {
+      if (err instanceof MeterledgerError && err.code === 'NOT_CONFIGURED') return this.initConfig(request);
+      throw err;
+    }
+    if (sameSettings(current, request)) return current;
+    await this.proposeConfig(request);
+    return (await this.getConfig()).config;
   }
 
   // ---- meter lifecycle -----------------------------------------------------------------------
 
   /** Register a meter with a proof of possession you built yourself (see registerWithPossession). */
   registerMeter(request: RegisterMeterRequest): Promise<MeterRecord> {
-    return this.#contract.submit<MeterRecord>('registerMeter', request);
+    return this.#submit('registerMeter', request);
   }
 
   /** Approve a pending key as a further authority, with that authority's own proof of possession. */
   approveMeter(request: ApproveMeterRequest): Promise<MeterRecord> {
-    return this.#contract.submit<MeterRecord>('approveMeter', request);
+    return this.#submit('approveMeter', request);
   }
 
   /** Propose a new key for a meter; it becomes active once approved like a first registration. */
   rotateKey(request: RotateKeyRequest): Promise<MeterRecord> {
-    return this.#contract.submit<MeterRecord>('rotateKey', request);
+    return this.#submit('rotateKey', request);
   }
 
   /** Revoke a meter; a single authority suffices. */
   revokeMeter(request: RevokeMeterRequest): Promise<MeterRecord> {
-    return this.#contract.submit<MeterRecord>('revokeMeter', request);
+    return this.#submit('revokeMeter', request);
   }
 
   /**
-   * Register a meter end to end: pick a fresh nonce, build the possession challenge, have the meter sign
-   * it through `prover`, then submit registerMeter.
+   * Register a meter end to end: check the id is free, pick a fresh nonce, build the possession challenge,
+   * have the meter sign it through `prover`, then submit registerMeter.
    */
   async registerWithPossession(request: RegisterWithPossessionRequest): Promise<MeterRecord> {
+    if (this.#checkStateFirst && (await this.#findMeter(request.meterId))) {
+      throw localError('DUPLICATE_METER', `meter ${request.meterId} is already registered; nothing was submitted`);
+    }
     const publicKey = wireKey(request.publicKey);
     const proof = await this.#prove(request, request.scheme, publicKey);
     return this.registerMeter({ meterId: request.meterId, scheme: request.scheme, publicKey, metadata: request.metadata, proof });
@@ -177,13 +257,22 @@ export class AuthorityClient {
    * challenge the meter with a fresh nonce and submit approveMeter.
    */
   async approveWithPossession(request: ApproveWithPossessionRequest): Promise<MeterRecord> {
-    const key = this.#keyToApprove(await this.getMeter(request.meterId), request.keyVersion);
+    const meter = await this.getMeter(request.meterId);
+    const key = this.#keyToApprove(meter, request.keyVersion);
     const proof = await this.#prove(request, key.scheme, key.publicKey);
     return this.approveMeter({ meterId: request.meterId, keyVersion: key.version, proof });
   }
 
-  /** Rotate a meter's key end to end: the meter proves possession of the new key. */
+  /** Rotate a meter's key end to end: check the meter can rotate, then the meter proves possession of the new key. */
   async rotateWithPossession(request: RotateWithPossessionRequest): Promise<MeterRecord> {
+    if (this.#checkStateFirst) {
+      const meter = await this.getMeter(request.meterId);
+      this.#requireNotRevoked(meter);
+      const pending = meter.keys.find((k) => k.status === 'pending');
+      if (pending) {
+        throw localError('ROTATION_PENDING', `meter ${meter.meterId} already has key version ${pending.version} awaiting approval; nothing was submitted`);
+      }
+    }
     const publicKey = wireKey(request.publicKey);
     const proof = await this.#prove(request, request.scheme, publicKey);
     return this.rotateKey({ meterId: request.meterId, scheme: request.scheme, publicKey, proof });
@@ -192,15 +281,15 @@ export class AuthorityClient {
   // ---- queries -------------------------------------------------------------------------------
 
   getMeter(meterId: string): Promise<MeterRecord> {
-    return this.#contract.evaluate<MeterRecord>('getMeter', meterId);
+    return this.#evaluate('getMeter', meterId);
   }
 
   getKeyHistory(meterId: string): Promise<KeyVersionRecord[]> {
-    return this.#contract.evaluate<KeyVersionRecord[]>('getKeyHistory', meterId);
+    return this.#evaluate('getKeyHistory', meterId);
   }
 
   listMeters(query: ListMetersQuery): Promise<Page<MeterRecord>> {
-    return this.#contract.evaluate<Page<MeterRecord>>('listMeters', query);
+    return this.#evaluate('listMeters', query);
   }
 
   /** Every meter matching `query`, following bookmarks page by page. */
@@ -212,16 +301,16 @@ export class AuthorityClient {
 
   /** Check a meter's signature over a message (read-only, nothing is recorded). */
   async verify(request: VerifyInput): Promise<VerificationResult> {
-    return this.#contract.evaluate<VerificationResult>('verify', this.#verifyRequest(request));
+    return this.#evaluate('verify', this.#verifyRequest(request));
   }
 
-  /** Check a meter's signature and record the outcome on the ledger. */
+  /** Check a meter's signature and record the outcome on the ledger (role verifier or registrar). */
   async verifyAndRecord(request: VerifyInput): Promise<VerificationRecord> {
-    return this.#contract.submit<VerificationRecord>('verifyAndRecord', this.#verifyRequest(request));
+    return this.#submit('verifyAndRecord', this.#verifyRequest(request));
   }
 
   listVerifications(query: ListVerificationsQuery): Promise<Page<VerificationRecord>> {
-    return this.#contract.evaluate<Page<VerificationRecord>>('listVerifications', query);
+    return this.#evaluate('listVerifications', query);
   }
 
   /** Every recorded verification of a meter, following bookmarks page by page. */
@@ -236,20 +325,32 @@ export class AuthorityClient {
     for (;;) {
       const page = await fetch(bookmark === undefined ? query : { ...query, bookmark });
       yield* page.items;
-      // '' marks the last page; an empty page or an unchanged bookmark also ends it (CouchDB may return
-      // a non-empty bookmark with the final page).
+      // '' marks the last page; an empty page or an unchanged bookmark also ends it.
       if (!page.bookmark || page.items.length === 0 || page.bookmark === bookmark) return;
       bookmark = page.bookmark;
+    }
+  }
+
+  /** The meter, or undefined if it is not registered. */
+  async #findMeter(meterId: string): Promise<MeterRecord | undefined> {
+    try {
+      return await this.getMeter(meterId);
+    } catch (err) {
+      if (err instanceof MeterledgerError && err.code === 'UNKNOWN_METER') return undefined;
+      throw err;
+    }
+  }
+
+  #requireNotRevoked(meter: MeterRecord): void {
+    if (meter.status === 'revoked') {
+      throw localError('METER_REVOKED', `meter ${meter.meterId} was revoked (${meter.revocation?.reason}); nothing was submitted`);
     }
   }
 
   #verifyRequest(request: VerifyInput): VerifyRequest {
     const { message, signature } = request;
     if (typeof message !== 'string' && request.messageEncoding !== undefined && request.messageEncoding !== 'base64') {
-      throw new MeterledgerError({
-        code: 'INVALID_ARGUMENT',
-        message: `INVALID_ARGUMENT: verify: message bytes are sent as base64, but messageEncoding is '${request.messageEncoding}'`,
-      });
+      throw localError('INVALID_ARGUMENT', `verify: message bytes are sent as base64, but messageEncoding is '${request.messageEncoding}'`);
     }
     return {
       ...request,
@@ -259,35 +360,30 @@ export class AuthorityClient {
     };
   }
 
+  /** The key to approve, checked the way the chaincode checks it, before the meter is asked to sign. */
   #keyToApprove(meter: MeterRecord, keyVersion: number | undefined): KeyVersionRecord {
+    this.#requireNotRevoked(meter);
+    let key: KeyVersionRecord | undefined;
     if (keyVersion !== undefined) {
-      const key = meter.keys.find((k) => k.version === keyVersion);
-      if (!key) {
-        throw new MeterledgerError({
-          code: 'UNKNOWN_KEY_VERSION',
-          message: `UNKNOWN_KEY_VERSION: meter ${meter.meterId} has no key version ${keyVersion}`,
-        });
+      key = meter.keys.find((k) => k.version === keyVersion);
+      if (!key) throw localError('UNKNOWN_KEY_VERSION', `meter ${meter.meterId} has no key version ${keyVersion}`);
+      if (key.status !== 'pending') {
+        throw localError('NOTHING_TO_APPROVE', `key version ${key.version} of meter ${meter.meterId} is ${key.status}, not pending`);
       }
-      return key;
+    } else {
+      key = meter.keys.filter((k) => k.status === 'pending').sort((a, b) => b.version - a.version)[0];
+      if (!key) throw localError('NOTHING_TO_APPROVE', `meter ${meter.meterId} has no key awaiting approval`);
     }
-    const pending = meter.keys.filter((k) => k.status === 'pending').sort((a, b) => b.version - a.version)[0];
-    if (!pending) {
-      throw new MeterledgerError({
-        code: 'NOTHING_TO_APPROVE',
-        message: `NOTHING_TO_APPROVE: meter ${meter.meterId} has no key awaiting approval`,
-      });
+    const mspId = this.#mspId;
+    if (mspId !== undefined && key.approvals.some((a) => a.mspId === mspId)) {
+      throw localError('ALREADY_APPROVED', `org ${mspId} already approved key version ${key.version} of meter ${meter.meterId}; nothing was submitted`);
     }
-    return pending;
+    return key;
   }
 
   #channelFor(request: PossessionTarget): string {
     const channel = request.channel ?? this.#channel;
-    if (!channel) {
-      throw new MeterledgerError({
-        code: 'INVALID_ARGUMENT',
-        message: 'INVALID_ARGUMENT: the channel to bind the possession challenge to is unknown; pass `channel`',
-      });
-    }
+    if (!channel) throw localError('INVALID_ARGUMENT', 'the channel to bind the possession challenge to is unknown; pass `channel`');
     return channel;
   }
 
@@ -319,30 +415,21 @@ export class AuthorityClient {
       });
     }
     if (!answer || !(answer.signature instanceof Uint8Array) || answer.signature.length === 0) {
-      throw new MeterledgerError({
-        code: 'PROVER_FAILED',
-        message: `PROVER_FAILED: the prover for meter ${request.meterId} returned no signature bytes`,
-      });
+      throw localError('PROVER_FAILED', `the prover for meter ${request.meterId} returned no signature bytes`);
     }
 
     if (this.#verifyLocally) {
       let valid: boolean;
       try {
-        valid = verifySignature({
-          scheme,
-          publicKey: key,
-          message: challenge,
-          signature: answer.signature,
-          signatureEncoding: answer.signatureEncoding,
-        });
+        valid = verifySignature({ scheme, publicKey: key, message: challenge, signature: answer.signature, signatureEncoding: answer.signatureEncoding });
       } catch (err) {
         throw fromCryptoError(err, 'signature');
       }
       if (!valid) {
-        throw new MeterledgerError({
-          code: 'BAD_PROOF_OF_POSSESSION',
-          message: `BAD_PROOF_OF_POSSESSION: meter ${request.meterId}: the signature over the possession challenge does not verify with key ${key.fingerprint}; nothing was submitted`,
-        });
+        throw localError(
+          'BAD_PROOF_OF_POSSESSION',
+          `meter ${request.meterId}: the signature over the possession challenge does not verify with key ${key.fingerprint}; nothing was submitted`,
+        );
       }
     }
 

@@ -1,16 +1,16 @@
-import type { MeterMetadata, RevocationReason } from '@meterledger/contract-api';
-import type { SignatureEncoding, SignatureScheme } from '@meterledger/crypto';
-
 /**
- * Request shapes (what the SDK sends) and result shapes of the meterledger `registry` contract, as JSON crosses the wire.
- * Times are RFC 3339 UTC strings taken from transaction timestamps.
+ * Request and result shapes of the meterledger `registry` contract, as JSON crosses the wire. Nothing here
+ * is written by hand: results are the types of @meterledger/contract-api, and requests are inferred from
+ * its zod schemas (`z.input`: what a client sends, defaults may be omitted), the same schemas the
+ * chaincode validates every argument with.
  */
 
-// ---- results: the contract's wire types, defined once in @meterledger/contract-api -------------
-
 export type {
+  // results
   Actor,
   Approval,
+  ConfigApproval,
+  ConfigProposal,
   KeyStatus,
   KeyVersionRecord,
   MeterMetadata,
@@ -18,83 +18,30 @@ export type {
   MeterStatus,
   Page,
   RegistryConfig,
+  RegistryConfigSettings,
+  RegistryConfigView,
   Revocation,
   RevocationReason,
   VerificationFailure,
   VerificationRecord,
   VerificationResult,
+  // requests, inferred from the schemas
+  ApproveConfigRequest,
+  ApproveMeterRequest,
+  ConfigSettings,
+  InitConfigRequest,
+  ListMetersQuery,
+  ListVerificationsQuery,
+  MessageEncoding,
+  PossessionProof,
+  ProposeConfigRequest,
+  RegisterMeterRequest,
+  RevokeMeterRequest,
+  RotateKeyRequest,
+  VerifyRequest,
 } from '@meterledger/contract-api';
 
-// ---- requests --------------------------------------------------------------------------------
+import type { ConfigSettings } from '@meterledger/contract-api';
 
-export interface ConfigureRequest {
-  approvalThreshold: number;
-  authorityMspIds: string[];
-}
-
-/** A meter's signature over the possession challenge built with the authority's nonce. */
-export interface PossessionProof {
-  /** 16..128 base64url characters chosen by the authority. */
-  nonce: string;
-  /** Base64 (hex is accepted too). */
-  signature: string;
-  /** ECDSA: 'der' (default) or 'raw'. Ed25519: omit or 'raw'. */
-  signatureEncoding?: SignatureEncoding;
-}
-
-export interface RegisterMeterRequest {
-  meterId: string;
-  scheme: SignatureScheme;
-  /** SPKI PEM or hex of any key encoding the crypto package accepts. */
-  publicKey: string;
-  metadata: MeterMetadata;
-  proof: PossessionProof;
-}
-
-export interface ApproveMeterRequest {
-  meterId: string;
-  keyVersion: number;
-  proof: PossessionProof;
-}
-
-export interface RotateKeyRequest {
-  meterId: string;
-  scheme: SignatureScheme;
-  publicKey: string;
-  proof: PossessionProof;
-}
-
-export interface RevokeMeterRequest {
-  meterId: string;
-  reason: RevocationReason;
-  /** RFC 3339; defaults to the transaction time. */
-  effectiveAt?: string;
-  comment?: string;
-}
-
-export interface ListMetersQuery {
-  by: 'manufacturer' | 'status';
-  value: string;
-  pageSize?: number;
-  bookmark?: string;
-}
-
-export type MessageEncoding = 'utf8' | 'base64' | 'hex';
-
-export interface VerifyRequest {
-  meterId: string;
-  message: string;
-  /** How `message` encodes the signed bytes; default 'utf8'. */
-  messageEncoding?: MessageEncoding;
-  /** Base64 or hex. */
-  signature: string;
-  signatureEncoding?: SignatureEncoding;
-  /** RFC 3339 instant to check the key's validity for; defaults to the transaction time. */
-  at?: string;
-}
-
-export interface ListVerificationsQuery {
-  meterId: string;
-  pageSize?: number;
-  bookmark?: string;
-}
+/** @deprecated The body of `configure`, which is now `initConfig` / `proposeConfig`; same shape. */
+export type ConfigureRequest = ConfigSettings;

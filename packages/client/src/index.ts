@@ -29,6 +29,7 @@ export {
   type PeerProfile,
 } from './profile';
 export { decodeResult, type DecodeContext } from './decode-result';
+export { assertSubmittable } from './evaluate-only';
 export {
   ContractClient,
   encodeArguments,

@@ -1,4 +1,5 @@
 import type { SignatureEncoding, SignatureScheme } from '@meterledger/crypto';
+import type { Request } from './requests';
 
 /**
  * Results of the meterledger `registry` contract as JSON crosses the wire, and as the chaincode stores
@@ -60,14 +61,11 @@ export interface RegistryConfigView {
 
 export type MeterStatus = 'pending' | 'active' | 'revoked';
 export type KeyStatus = 'pending' | 'active' | 'retired' | 'revoked';
-export type RevocationReason = 'keyCompromise' | 'decommissioned' | 'superseded' | 'other';
+/** From the revokeMeter schema. */
+export type RevocationReason = Request<'revokeMeter'>['reason'];
 
-export interface MeterMetadata {
-  manufacturer: string;
-  model: string;
-  serial: string;
-  typeApprovalRef: string;
-}
+/** From the registerMeter schema: manufacturer, model, serial, typeApprovalRef (one line of text each). */
+export type MeterMetadata = Request<'registerMeter'>['metadata'];
 
 export interface Approval extends Actor {
   at: string;

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcontract';
 import { JSONSerializer } from 'fabric-contract-api';
-import type { ChaincodeStub } from 'fabric-shim';
+import { Shim, type ChaincodeStub } from 'fabric-shim';
 import { MeterRegistryContract } from '../meter-registry-contract';
 import { installInvocationGuard } from '../shim/invocation-guard';
 import type { TestIdentity } from './identities';
@@ -33,8 +33,12 @@ export class InProcessChaincode {
   readonly orgs: readonly string[];
   readonly #chaincode: ChaincodeFromContract;
 
-  constructor(options: { ledger?: MemoryLedger; orgs?: readonly string[] } = {}) {
+  constructor(options: { ledger?: MemoryLedger; orgs?: readonly string[]; logs?: boolean } = {}) {
     this.ledger = options.ledger ?? new MemoryLedger();
+    if (!options.logs) {
+      // The shim logs every rejected transaction at error level; tests reject many on purpose.
+      for (const name of ['contracts-spi/chaincodefromcontract.js', 'meterledger']) Object.assign(Shim.newLogger(name), { silent: true });
+    }
     this.orgs = options.orgs ?? ['PTBMSP', 'InmetroMSP', 'NmiMSP'];
     installInvocationGuard();
     const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } };
