@@ -5,6 +5,8 @@ const moduleNameMapper = {
 };
 
 module.exports = {
+  // A global option (not per project): runs test/affiliation.test.ts, which changes the shared network, last.
+  testSequencer: '<rootDir>/test/sequencer.js',
   projects: [
     {
       displayName: 'unit',
@@ -28,7 +30,6 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
-      testSequencer: '<rootDir>/test/sequencer.js',
       moduleNameMapper,
       transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] },
     },

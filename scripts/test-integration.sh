@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The integration suite against a real Fabric network of its own (scripts/with-fresh-network.sh): 002's
-# deployment (two peers per NMI, five Raft orderers) with its ports moved by 3000, so it runs beside a
-# developer's network. Without Fabric binaries it says so in one line and exits 0, so `npm test` still
-# runs everything else.
+# deployment (two peers per NMI, five Raft orderers) with its ports moved by 500 (dev ports end in 0xx/1xx,
+# so these never collide with a developer's network). The suite runs twice: through the fabric-network 2.2
+# transport, then through the Gateway, which also runs test/affiliation.test.ts (it adds a third org).
+# Without Fabric binaries it says so in one line and exits 0, so `npm test` still runs everything else.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -13,5 +14,10 @@ if ! check=$(bash scripts/install-fabric.sh --check 2>&1); then
   exit 0
 fi
 
-exec bash scripts/with-fresh-network.sh "${MLEDGER_TEST_TOPOLOGY:-network/topologies/nmi-002.yaml}" "${MLEDGER_TEST_PORT_OFFSET:-3000}" \
-  npx jest --selectProjects integration --runInBand "$@"
+exec bash scripts/with-fresh-network.sh "${MLEDGER_TEST_TOPOLOGY:-network/topologies/nmi-002.yaml}" "${MLEDGER_TEST_PORT_OFFSET:-500}" \
+  bash -c 'set -e
+    echo "== integration suite through fabric-network 2.2"
+    MLEDGER_TRANSPORT=fabric-network npx jest --selectProjects integration --runInBand --testPathIgnorePatterns affiliation "$@"
+    echo "== integration suite through the Gateway"
+    MLEDGER_TRANSPORT=gateway npx jest --selectProjects integration --runInBand "$@"
+  ' integration "$@"

@@ -11,7 +11,7 @@ export function stateDir(): string {
 const open: MeterledgerConnection[] = [];
 
 export async function authority(
-  org: 'PTB' | 'Inmetro',
+  org: string,
   identity: 'admin' | 'registrar' | 'verifier' | 'norole',
   options?: AuthorityClientOptions,
 ): Promise<AuthorityClient> {

@@ -22,6 +22,7 @@ import {
 import { missingBinaries } from './fabric';
 import { nativeContext, READY_TIMEOUT_MS, type Runtime } from './network';
 import { discoveryReadiness, waitUntil } from './readiness';
+import { bootstrapRegistryConfig } from './registry-bootstrap';
 import { runCapture, runCommand, runningPid, startProcess, StepError } from './process';
 import { buildProfile, writeProfile } from './profile';
 import { runSteps, summarize } from './progress';
@@ -160,6 +161,10 @@ export async function deploy(rt: Runtime, opts: { upgrade: boolean }): Promise<v
           writeProfile(paths, buildProfile(t, paths, target));
           return paths.profile;
         },
+      },
+      {
+        title: 'configuring the registry through every authority’s Gateway',
+        run: () => bootstrapRegistryConfig(t, paths),
       },
     ],
     rt.print,

@@ -1,6 +1,6 @@
 // Public API of @meterledger/network: the network.json type the SDKs read, and the building blocks
 // of the CLI for tests and tools.
-export type { NetworkProfile, OrgProfile, PeerProfile, CaProfile, IdentityProfile } from './profile';
+export type { NetworkProfile, OrgProfile, PeerProfile, IdentityProfile } from '@meterledger/client';
 export { buildProfile } from './profile';
 export { loadTopology, parseTopology, TopologyError, type Topology } from './topology';
 export { defaultStatePaths, resolveStateDir, statePaths, type StatePaths } from './paths';

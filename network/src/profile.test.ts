@@ -5,6 +5,7 @@ import type { NetworkProfile } from './index';
 import { DEFAULT_TOPOLOGY, statePaths } from './paths';
 import { buildProfile, writeProfile } from './profile';
 import { loadTopology } from './topology';
+import { parseNetworkProfile } from '@meterledger/client';
 
 const t = loadTopology(DEFAULT_TOPOLOGY);
 const root = '/abs/state';
@@ -33,7 +34,7 @@ describe('network.json', () => {
   it('describes Inmetro with its own ports and paths', () => {
     expect(profile.orgs.Inmetro.mspId).toBe('InmetroMSP');
     expect(profile.orgs.Inmetro.peers[0].endpoint).toBe('127.0.0.1:8051');
-    expect(profile.orgs.Inmetro.ca.url).toBe('https://127.0.0.1:8054');
+    expect(profile.orgs.Inmetro.ca?.url).toBe('https://127.0.0.1:8054');
     expect(profile.orgs.Inmetro.identities.norole.role).toBeNull();
   });
 
@@ -48,5 +49,11 @@ describe('network.json', () => {
     const p = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), 'profile-')));
     writeProfile(p, profile);
     expect(JSON.parse(fs.readFileSync(path.join(p.root, 'network.json'), 'utf8'))).toEqual(profile);
+  });
+});
+
+describe('network.json and its reader', () => {
+  it('is accepted as written by @meterledger/client, the one definition of its schema', () => {
+    expect(parseNetworkProfile(JSON.parse(JSON.stringify(profile)))).toEqual(profile);
   });
 });

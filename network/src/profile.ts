@@ -1,48 +1,13 @@
 // <state>/network.json: the connection profile the SDKs read — channel, chaincode definition and,
-// per org, its peers, its CA and the enrolled identities' key pairs (absolute paths).
+// per org, its peers, its CA and the enrolled identities' key pairs (absolute paths). Its type and
+// schema are @meterledger/client's (the reader's); this module only writes it.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { caUrl } from './ca';
 import type { ChaincodeDefinition } from './chaincode';
+import type { IdentityProfile, NetworkProfile, OrgProfile } from '@meterledger/client';
 import type { StatePaths } from './paths';
-import { address, peerHost, type PeerOrg, type Topology } from './topology';
-
-export interface PeerProfile {
-  /** The peer's host name, e.g. peer0.ptb.meterledger.local. */
-  name: string;
-  /** host:port to dial, e.g. 127.0.0.1:7051. */
-  endpoint: string;
-  /** Name to verify the TLS certificate against (grpc.ssl_target_name_override). */
-  hostAlias: string;
-  tlsRootCertPath: string;
-}
-
-export interface CaProfile {
-  url: string;
-  /** PEM bundle to trust when talking to the CA over TLS. */
-  tlsCertPath: string;
-}
-
-export interface IdentityProfile {
-  certPath: string;
-  keyPath: string;
-  /** Value of the meterledger.role certificate attribute; null when the identity has none. */
-  role: string | null;
-}
-
-export interface OrgProfile {
-  mspId: string;
-  kind: PeerOrg['kind'];
-  peers: PeerProfile[];
-  ca: CaProfile;
-  identities: Record<string, IdentityProfile>;
-}
-
-export interface NetworkProfile {
-  channel: string;
-  chaincode: { name: string; sequence: number; version: string };
-  orgs: Record<string, OrgProfile>;
-}
+import { address, peerHost, type Topology } from './topology';
 
 export function buildProfile(t: Topology, paths: StatePaths, chaincode: ChaincodeDefinition): NetworkProfile {
   const orgs: Record<string, OrgProfile> = {};

@@ -15,6 +15,7 @@ export {
 export { validationCodeName } from './validation-codes';
 export {
   PROFILE_ENV,
+  STATE_DIR_ENV,
   ProfileError,
   defaultProfilePath,
   findRepoRoot,

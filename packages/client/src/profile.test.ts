@@ -5,6 +5,7 @@ import {
   PROFILE_ENV,
   ProfileError,
   defaultProfilePath,
+  STATE_DIR_ENV,
   findRepoRoot,
   loadNetworkProfile,
   parseNetworkProfile,
@@ -110,6 +111,11 @@ describe('loading from disk', () => {
   it('prefers MLEDGER_PROFILE, resolved against the working directory', () => {
     expect(defaultProfilePath({ [PROFILE_ENV]: 'p.json' }, '/work')).toBe('/work/p.json');
     expect(defaultProfilePath({ [PROFILE_ENV]: '/x/p.json' }, '/work')).toBe('/x/p.json');
+  });
+
+  it('then takes network.json from the network tooling’s state folder, MLEDGER_STATE_DIR', () => {
+    expect(defaultProfilePath({ [STATE_DIR_ENV]: '/tmp/net' }, '/work')).toBe('/tmp/net/network.json');
+    expect(defaultProfilePath({ [PROFILE_ENV]: '/x/p.json', [STATE_DIR_ENV]: '/tmp/net' }, '/work')).toBe('/x/p.json');
   });
 
   it('says so when there is no repository root and no MLEDGER_PROFILE', () => {

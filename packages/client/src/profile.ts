@@ -80,10 +80,15 @@ export function findRepoRoot(start: string = process.cwd()): string | undefined 
   }
 }
 
-/** `$MLEDGER_PROFILE`, else `<repo>/.fabric/network.json`. */
+/** The network tooling's state folder variable: its network.json is the profile of that network. */
+export const STATE_DIR_ENV = 'MLEDGER_STATE_DIR';
+
+/** `$MLEDGER_PROFILE`, else `$MLEDGER_STATE_DIR/network.json`, else `<repo>/.fabric/network.json`. */
 export function defaultProfilePath(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
   const fromEnv = env[PROFILE_ENV];
   if (fromEnv !== undefined && fromEnv.trim() !== '') return path.resolve(cwd, fromEnv);
+  const stateDir = env[STATE_DIR_ENV];
+  if (stateDir !== undefined && stateDir.trim() !== '') return path.resolve(cwd, stateDir, 'network.json');
   const root = findRepoRoot(cwd);
   if (root === undefined) {
     throw new ProfileError(
