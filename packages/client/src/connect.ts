@@ -286,6 +286,7 @@ export function connectWithIdentity(options: ConnectWithIdentityOptions): Gatewa
             alternateGateways,
             options: options.resolution,
           }),
+          { contractName },
         );
         contracts.set(key, contract);
       }
@@ -314,7 +315,7 @@ function connectionOverFabricNetwork(transport: Transport & { gateway: FabricNet
       const key = contractName ?? '';
       let contract = contracts.get(key);
       if (!contract) {
-        contract = new ContractClient(transport.contract(contractName));
+        contract = new ContractClient(transport.contract(contractName), { contractName });
         contracts.set(key, contract);
       }
       return contract;

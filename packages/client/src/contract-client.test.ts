@@ -1,6 +1,6 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { StatusCode } from '@hyperledger/fabric-gateway';
-import { ContractClient, decodeResult, encodeArguments } from './contract-client';
+import { ContractClient, encodeArguments } from './contract-client';
 import { isTransient, MeterledgerError } from './errors';
 import { FakeContract } from './testing/fake-contract';
 import { commitStatusError, endorseError, gatewayError, submitError } from './testing/gateway-errors';
@@ -24,20 +24,6 @@ describe('encodeArguments', () => {
   it('rejects null, undefined and other primitives client-side', () => {
     expect(() => encodeArguments('fn', [null as unknown as object])).toThrow(/argument 0 must be a string, bytes or an object, not null/);
     expect(() => encodeArguments('fn', ['ok', 5 as unknown as object])).toThrow(/argument 1 .* not number/);
-  });
-});
-
-describe('decodeResult', () => {
-  it('decodes UTF-8 JSON, empty as undefined and non-JSON as the string', () => {
-    expect(decodeResult(Buffer.from('{"valid":true,"name":"Zähler"}'))).toEqual({ valid: true, name: 'Zähler' });
-    expect(decodeResult(new Uint8Array())).toBeUndefined();
-    expect(decodeResult(Buffer.from('plain text'))).toBe('plain text');
-    expect(decodeResult(Buffer.from('42'))).toBe(42);
-  });
-
-  it('respects the byte offset of a view', () => {
-    const backing = Buffer.from('xx{"a":1}yy');
-    expect(decodeResult(new Uint8Array(backing.buffer, backing.byteOffset + 2, 7))).toEqual({ a: 1 });
   });
 });
 
@@ -67,6 +53,16 @@ describe('ContractClient', () => {
       resolvedBy: 'commit-status',
     });
     expect(fake.calls[0]).toMatchObject({ fn: 'configure', args: ['{"approvalThreshold":2,"authorityMspIds":["PTBMSP","InmetroMSP"]}'], stage: 'submit' });
+  });
+
+  it('refuses, before any proposal, to submit a query of the registry contract', async () => {
+    await expect(client.submit('getMeter', 'm-1')).rejects.toMatchObject({ code: 'EVALUATE_ONLY' });
+    expect(fake.calls).toEqual([]);
+  });
+
+  it('raises MALFORMED_RESPONSE with the transaction id for a result that is not JSON', async () => {
+    fake.on('getMeter', () => 'plain text');
+    await expect(client.evaluate('getMeter', 'm-1')).rejects.toMatchObject({ code: 'MALFORMED_RESPONSE', transactionId: 'tx-1' });
   });
 
   it('submit returns just the result; an empty result is undefined', async () => {

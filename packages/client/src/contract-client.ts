@@ -1,4 +1,6 @@
+import { decodeResult } from './decode-result';
 import { MeterledgerError, toMeterledgerError } from './errors';
+import { assertSubmittable } from './evaluate-only';
 import {
   GatewayContractTransport,
   type GatewayResolution,
@@ -34,6 +36,8 @@ export interface ContractClientOptions {
    * ledger. connect() sets it; without it such a failure is thrown as COMMIT_STATUS_UNAVAILABLE.
    */
   resolution?: GatewayResolution;
+  /** The contract the calls go to (default: the chaincode's default contract, `registry`); decides which functions are evaluate-only. */
+  contractName?: string;
 }
 
 function isContractTransport(target: unknown): target is ContractTransport {
@@ -61,31 +65,19 @@ export function encodeArguments(fn: string, args: readonly ContractArgument[]): 
 }
 
 /**
- * Decode a chaincode result: empty → undefined, otherwise UTF-8 JSON. A payload that is not JSON is returned
- * as the string itself (fabric-contract-api sends string return values unquoted).
- */
-export function decodeResult<T>(bytes: Uint8Array): T {
-  if (bytes.length === 0) return undefined as T;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return text as T;
-  }
-}
-
-/**
  * Typed JSON calls on one chaincode contract, through any transport. Every failure is thrown as a
  * {@link MeterledgerError} that carries the transaction id.
  */
 export class ContractClient {
   readonly #transport: ContractTransport;
+  readonly #contractName: string | undefined;
 
   /**
    * `target`: a ContractTransport (what connect() uses, for either transport), or a fabric-gateway Contract
    * or anything with its proposal API (wrapped in a GatewayContractTransport).
    */
   constructor(target: ContractTransport | ProposalContract | Contract, options: ContractClientOptions = {}) {
+    this.#contractName = options.contractName;
     this.#transport = isContractTransport(target)
       ? target
       : new GatewayContractTransport(target as ProposalContract, options.resolution);
@@ -103,6 +95,7 @@ export class ContractClient {
 
   /** Submit with transient data and/or endorsing organizations. */
   async submitWithOptions<T>(fn: string, args: readonly ContractArgument[], options: InvokeOptions = {}): Promise<SubmitResult<T>> {
+    assertSubmittable(fn, this.#contractName);
     const encoded = encodeArguments(fn, args);
     let outcome: SubmitOutcome;
     try {
@@ -111,7 +104,7 @@ export class ContractClient {
       throw toMeterledgerError(err);
     }
     return {
-      result: decodeResult<T>(outcome.result),
+      result: decodeResult<T>(outcome.result, { fn, transactionId: outcome.transactionId }),
       transactionId: outcome.transactionId,
       blockNumber: outcome.blockNumber,
       resolvedBy: outcome.resolvedBy,
@@ -127,9 +120,10 @@ export class ContractClient {
   async evaluateWithOptions<T>(fn: string, args: readonly ContractArgument[], options: InvokeOptions = {}): Promise<T> {
     const encoded = encodeArguments(fn, args);
     try {
-      return decodeResult<T>((await this.#transport.evaluate({ fn, args: encoded, ...options })).result);
+      const { result, transactionId } = await this.#transport.evaluate({ fn, args: encoded, ...options });
+      return decodeResult<T>(result, { fn, transactionId });
     } catch (err) {
-      throw toMeterledgerError(err);
+      throw err instanceof MeterledgerError ? err : toMeterledgerError(err);
     }
   }
 }
