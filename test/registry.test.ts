@@ -1,6 +1,6 @@
 import { generateSoftwareSigner } from '@meterledger/crypto';
 import type { AuthorityClient } from '@meterledger/authority';
-import { authority, closeAll, expectCode, softwareProver, uniqueId } from './support';
+import { authority, closeAll, connection, describeError, expectCode, softwareProver, uniqueId } from './support';
 
 /**
  * The meter PKI on the real two-authority network: identities come from each org's Fabric CA with the
@@ -89,4 +89,19 @@ it('rejects bad input with stable codes', async () => {
   // Pending: no key is valid yet, so there is no scheme to parse the signature against.
   expect(await ptb.verify({ meterId: base.meterId, message: 'x', signature: 'AAEC' })).toMatchObject({ valid: false, reason: 'NO_KEY_VALID_AT_TIME' });
   await expectCode(ptb.verify({ meterId: uniqueId('nope'), message: 'x', signature: 'AAEC' }), 'UNKNOWN_METER');
+});
+
+it('answers calls that bypass the SDK with stable codes: unknown functions, and queries sent as invokes do not commit', async () => {
+  const c = await connection('PTB', 'admin');
+  // The SDK's own Gateway (fabric-gateway or fabric-network), used directly as the stock peer CLI would.
+  const network = await (c.gateway as { getNetwork(name: string): unknown }).getNetwork(c.channel);
+  const raw = (network as { getContract(cc: string, name: string): { submitTransaction(fn: string, ...args: string[]): Promise<unknown> } }).getContract(
+    'meterledger',
+    'registry',
+  );
+  const failure = (p: Promise<unknown>) => p.then(() => 'committed', (e: unknown) => describeError(e));
+  expect(await failure(raw.submitTransaction('noSuchFunction'))).toMatch(/UNKNOWN_FUNCTION/);
+  expect(await failure(raw.submitTransaction('getMeter'))).toMatch(/BAD_ARGUMENT_COUNT/);
+  // getConfig is evaluate-only: its read-only sentinel write has an endorsement policy no org can meet.
+  expect(await failure(raw.submitTransaction('getConfig'))).not.toBe('committed');
 });

@@ -10,14 +10,19 @@ export function stateDir(): string {
 /** Connections opened by a test file, closed in afterAll. */
 const open: MeterledgerConnection[] = [];
 
+/** A connection through the transport the suite runs with (MLEDGER_TRANSPORT), closed in afterAll. */
+export async function connection(org: string, identity: string): Promise<MeterledgerConnection> {
+  const c = await connect({ org, identity });
+  open.push(c);
+  return c;
+}
+
 export async function authority(
   org: string,
   identity: 'admin' | 'registrar' | 'verifier' | 'norole',
   options?: AuthorityClientOptions,
 ): Promise<AuthorityClient> {
-  const connection = await connect({ org, identity });
-  open.push(connection);
-  return new AuthorityClient(connection, options);
+  return new AuthorityClient(await connection(org, identity), options);
 }
 
 export function closeAll(): void {
@@ -40,3 +45,13 @@ export async function expectCode(promise: Promise<unknown>, code: string): Promi
 }
 
 export { softwareProver };
+
+/** An error's message with the messages of its causes and of fabric-gateway's per-peer details. */
+export function describeError(e: unknown): string {
+  const parts: string[] = [];
+  for (let cur: unknown = e; cur instanceof Error; cur = (cur as { cause?: unknown }).cause) {
+    parts.push(cur.message);
+    for (const d of ((cur as { details?: { message?: string }[] }).details ?? [])) if (d.message) parts.push(d.message);
+  }
+  return parts.join(' | ');
+}
