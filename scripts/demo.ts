@@ -18,8 +18,14 @@ async function main(): Promise<void> {
   ]);
   const [admin, ptb, inmetro, norole] = connections.map((c) => new AuthorityClient(c));
   try {
-    step('PTB admin configures the registry: 2 distinct authorities must approve every key');
-    show('config', await admin.configure({ approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] }));
+    step('The registry configuration deploy wrote from the topology: 2 distinct authorities must approve every key');
+    const { config } = await admin.getConfig();
+    show('config in force', `v${config.version}: threshold ${config.approvalThreshold} of ${config.authorityMspIds.join(', ')}`);
+
+    step('PTB admin alone tries to lower the threshold to 1: it only becomes a proposal');
+    const proposal = await admin.proposeConfig({ approvalThreshold: 1, authorityMspIds: ['PTBMSP'] });
+    show('proposal', `${proposal.proposalId.slice(0, 16)}… ${proposal.status}, approved by ${proposal.approvals.map((a) => a.mspId).join(', ')}`);
+    show('config in force', `v${(await admin.getConfig()).config.version} (unchanged until another authority approves)`);
 
     const meterId = `demo-meter-${Date.now().toString(36)}`;
     const meter = generateSoftwareSigner('ecdsa-p256-sha256'); // stands in for the meter's secure element
