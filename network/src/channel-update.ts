@@ -55,7 +55,8 @@ export async function addNewOrgs(ctx: EnvContext): Promise<string> {
   const t = ctx.topology;
   const logPath = ctx.paths.log('channel-update');
   const step = `updating the ${t.channel} configuration`;
-  const run = (c: Command) => runCommand(c, { step, logPath });
+  // Orderers that just elected a leader may still answer SERVICE_UNAVAILABLE for a moment.
+  const run = (c: Command) => runCommand(c, { step, logPath, retryIf: /SERVICE_UNAVAILABLE/ });
   const peerCli = (org: PeerOrg, args: string[]): Command => ({ bin: bin(ctx.paths, 'peer'), args, env: peerAdminEnv(ctx, org) });
   const lator = (args: string[]): Command => ({ bin: bin(ctx.paths, 'configtxlator'), args });
 

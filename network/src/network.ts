@@ -85,16 +85,17 @@ export async function up(rt: Runtime): Promise<void> {
         run: async () => summarize(await Promise.all(orderers.map((o) => joinOrderer(t, o, paths))), { 'already joined': 'already joined' }),
       },
       {
+        title: `waiting for a Raft leader on ${t.channel}`,
+        run: async () => `after ${((await waitUntil('waiting for a Raft leader', () => raftReadiness(t), { timeoutMs: READY_TIMEOUT_MS })) / 1000).toFixed(1)}s`,
+      },
+      {
+        // Needs the Raft leader: fetching the config block from a restarting orderer answers SERVICE_UNAVAILABLE.
         title: `adding the topology's new orgs to ${t.channel}`,
         run: () => addNewOrgs(ctx),
       },
       {
         title: `joining peers to ${t.channel}`,
         run: async () => summarize(await Promise.all(peers.map(({ org, p }) => joinPeer(ctx, org, p))), { 'already joined': 'already joined' }),
-      },
-      {
-        title: `waiting for a Raft leader on ${t.channel}`,
-        run: async () => `after ${((await waitUntil('waiting for a Raft leader', () => raftReadiness(t), { timeoutMs: READY_TIMEOUT_MS })) / 1000).toFixed(1)}s`,
       },
       {
         title: 'waiting for every peer to see every org through gossip and discovery',
