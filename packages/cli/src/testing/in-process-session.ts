@@ -1,0 +1,54 @@
+import { AuthorityClient } from '@meterledger/authority';
+import { ProfileError } from '@meterledger/client';
+// Test-only code of sibling packages (never built): the REAL chaincode (fabric-shim routing,
+// MeterRegistryContract, the registry functions) over an in-memory ledger, behind fabric-gateway's proposal
+// surface, with X.509 test identities carrying the meterledger.role attribute.
+import { InProcessRegistry } from '../../../authority/src/testing/in-process-registry';
+import { IDENTITIES, type IdentityName } from '../../../chaincode/src/testing/identities';
+import type { OpenSession, SessionOptions } from '../session';
+
+/** The channel the in-memory ledger reports (MemoryLedger's default), bound into possession challenges. */
+export const IN_PROCESS_CHANNEL = 'nmichannel';
+
+/** `--org PTB --identity registrar` → the test identity `ptbRegistrar` (org by profile key or MSP id). */
+export function identityName(org: string, identity: string): IdentityName | undefined {
+  const key = org.replace(/MSP$/, '').toLowerCase();
+  const role = identity === 'norole' ? 'NoRole' : identity.charAt(0).toUpperCase() + identity.slice(1);
+  const name = `${key}${role}`;
+  return name in IDENTITIES ? (name as IdentityName) : undefined;
+}
+
+/**
+ * A session factory for runCli that connects `--org/--identity` to one in-process network running the real
+ * registry chaincode. Like connect(), an org/identity the "profile" lacks is UNKNOWN_PROFILE_ENTRY.
+ */
+export function inProcessSessions(network: InProcessRegistry = new InProcessRegistry()) {
+  const opened: SessionOptions[] = [];
+  let open = 0;
+  const openSession: OpenSession = async (options) => {
+    opened.push(options);
+    const name = identityName(options.org, options.identity);
+    if (name === undefined) {
+      throw new ProfileError('UNKNOWN_PROFILE_ENTRY', `identity '${options.identity}' of org '${options.org}' is not in the in-process network`);
+    }
+    const mspId = IDENTITIES[name].mspId;
+    open++;
+    let closed = false;
+    return {
+      registry: new AuthorityClient(network.contract(name), { channel: IN_PROCESS_CHANNEL, mspId }),
+      channel: IN_PROCESS_CHANNEL,
+      close: () => {
+        if (!closed) open--;
+        closed = true;
+      },
+    };
+  };
+  return {
+    network,
+    openSession,
+    /** Every SessionOptions runCli asked for, in order. */
+    opened,
+    /** Sessions opened and not closed (runCli must close what it opens). */
+    openCount: () => open,
+  };
+}
