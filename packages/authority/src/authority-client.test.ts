@@ -80,14 +80,6 @@ describe('configuration governance', () => {
     expect((await rejection(inmetro.approveConfig({ proposalId: 'nope' }))).code).toBe('UNKNOWN_PROPOSAL');
   });
 
-  it('keeps configure() working for old callers: init, idempotent, otherwise only a proposal', async () => {
-    const ptb = client('ptbAdmin');
-    expect(await ptb.configure(TWO)).toMatchObject({ version: 1 });
-    expect(await ptb.configure({ approvalThreshold: 2, authorityMspIds: ['InmetroMSP', 'PTBMSP'] })).toMatchObject({ version: 1 });
-    expect(await ptb.configure({ approvalThreshold: 1, authorityMspIds: ['PTBMSP'] })).toMatchObject({ version: 1, approvalThreshold: 2 });
-    expect((await ptb.getConfig()).pending).toHaveLength(1);
-  });
-
   it('sends the exact JSON the schemas define', async () => {
     await client('ptbAdmin').initConfig(TWO);
     expect(net.proposalsOf('ptbAdmin').calls).toEqual([{ fn: 'initConfig', args: ['{"approvalThreshold":2,"authorityMspIds":["PTBMSP","InmetroMSP"]}'], stage: 'submit' }]);

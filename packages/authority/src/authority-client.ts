@@ -21,7 +21,6 @@ import type {
   ApproveConfigRequest,
   ApproveMeterRequest,
   ConfigProposal,
-  ConfigureRequest,
   InitConfigRequest,
   KeyVersionRecord,
   ListMetersQuery,
@@ -123,15 +122,6 @@ function wireKey(publicKey: MeterPublicKey): string {
   return publicKey.spkiPem;
 }
 
-function sameSettings(config: RegistryConfig, request: ConfigureRequest): boolean {
-  const orgs = new Set(config.authorityMspIds);
-  return (
-    config.approvalThreshold === request.approvalThreshold &&
-    config.authorityMspIds.length === request.authorityMspIds.length &&
-    request.authorityMspIds.every((m) => orgs.has(m))
-  );
-}
-
 /**
  * Typed access to the meterledger registry for authority applications (PTB, Inmetro, ...): govern the
  * configuration, register, approve, rotate and revoke meter keys with proof of possession, query and
@@ -197,24 +187,6 @@ export class AuthorityClient {
   /** The configuration in force and the proposals pending against it. */
   getConfig(): Promise<RegistryConfigView> {
     return this.#evaluate('getConfig');
-  }
-
-  /**
-   * @deprecated Use initConfig / proposeConfig / approveConfig. Kept for callers of the single-admin
-   * `configure`: writes the first configuration if there is none, does nothing if `request` is the
-   * configuration in force, and otherwise only *proposes* it. Resolves to the configuration in force.
-   */
-  async configure(request: ConfigureRequest): Promise<RegistryConfig> {
-    let current: RegistryConfig;
-    try {
-      current = (await this.getConfig()).config;
-    } catch (err) {
-      if (err instanceof MeterledgerError && err.code === 'NOT_CONFIGURED') return this.initConfig(request);
-      throw err;
-    }
-    if (sameSettings(current, request)) return current;
-    await this.proposeConfig(request);
-    return (await this.getConfig()).config;
   }
 
   // ---- meter lifecycle -----------------------------------------------------------------------

@@ -41,7 +41,3 @@ export type {
   VerifyRequest,
 } from '@meterledger/contract-api';
 
-import type { ConfigSettings } from '@meterledger/contract-api';
-
-/** @deprecated The body of `configure`, which is now `initConfig` / `proposeConfig`; same shape. */
-export type ConfigureRequest = ConfigSettings;
