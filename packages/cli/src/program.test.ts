@@ -515,7 +515,7 @@ describe('the default session factory: the network profile located by @meterledg
     expect([r2.code, JSON.parse(r2.stderr).code]).toEqual([EXIT.LOCAL_CONFIGURATION, 'UNKNOWN_PROFILE_ENTRY']);
     const r3 = await real(['meter', 'show', 'm-1', '--profile', profile, ...PTB]);
     expect(r3.code).toBe(EXIT.LOCAL_CONFIGURATION);
-    expect(r3.stderr).toMatch(/^meterledger: PROFILE_INVALID: cannot read /);
+    expect(r3.stderr).toMatch(/^meterledger: CREDENTIALS_NOT_FOUND: cannot read /);
   });
 });
 

@@ -159,7 +159,7 @@ export function newGrpcClient(endpoint: string, tlsRootCert: string | Uint8Array
     credentials = grpc.credentials.createSsl(Buffer.from(tlsRootCert));
   } catch (err) {
     throw new MeterledgerError({
-      code: 'INVALID_ARGUMENT',
+      code: 'CREDENTIALS_INVALID',
       message: `TLS root certificate for ${endpoint} is not a usable PEM certificate: ${(err as Error).message}`,
       cause: err,
     });
@@ -175,7 +175,7 @@ export function deadlineOptions(
   const d = { ...DEFAULT_DEADLINES, ...withoutUndefined(deadlines) };
   for (const [stage, ms] of Object.entries(d)) {
     if (!Number.isFinite(ms) || ms <= 0) {
-      throw new MeterledgerError({ code: 'INVALID_ARGUMENT', message: `deadline for ${stage} must be a positive number of ms, got ${ms}` });
+      throw new MeterledgerError({ code: 'INVALID_OPTION', message: `deadline for ${stage} must be a positive number of ms, got ${ms}` });
     }
   }
   return {
@@ -196,7 +196,7 @@ function parsePrivateKey(key: string | Uint8Array | crypto.KeyObject): crypto.Ke
     return crypto.createPrivateKey(typeof key === 'string' ? key : Buffer.from(key));
   } catch (err) {
     throw new MeterledgerError({
-      code: 'INVALID_ARGUMENT',
+      code: 'CREDENTIALS_INVALID',
       message: `identity private key is not a usable PEM private key: ${(err as Error).message}`,
       cause: err,
     });
@@ -328,7 +328,7 @@ async function readFile(file: string, what: string): Promise<Buffer> {
   try {
     return await fsp.readFile(file);
   } catch (err) {
-    throw new ProfileError('PROFILE_INVALID', `cannot read ${what} ${file}: ${(err as Error).message}`, [], err);
+    throw new ProfileError('CREDENTIALS_NOT_FOUND', `cannot read ${what} ${file}: ${(err as Error).message}`, [], err);
   }
 }
 
@@ -359,7 +359,7 @@ export async function connect(options: ConnectOptions): Promise<MeterledgerConne
 
   if (transport === 'fabric-network') {
     if (options.grpcClient !== undefined) {
-      throw new MeterledgerError({ code: 'INVALID_ARGUMENT', message: 'grpcClient is a gateway transport option; fabric-network makes its own connections' });
+      throw new MeterledgerError({ code: 'INVALID_OPTION', message: 'grpcClient is a gateway transport option; fabric-network makes its own connections' });
     }
     parsePrivateKey(privateKey); // the same early, clear error as the gateway transport
     const deadlines = { ...DEFAULT_DEADLINES, ...withoutUndefined(options.deadlines ?? {}) };
@@ -411,7 +411,7 @@ function readPemSync(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ProfileError('PROFILE_INVALID', `cannot read TLS root certificate ${file}: ${(err as Error).message}`, [], err);
+    throw new ProfileError('CREDENTIALS_NOT_FOUND', `cannot read TLS root certificate ${file}: ${(err as Error).message}`, [], err);
   }
 }
 

@@ -113,7 +113,7 @@ describe("connect({ transport: 'fabric-network' }) with the real fabric-network 
   it('refuses gateway-only options and bad keys before connecting', async () => {
     const profile = sampleProfile(tmp);
     await expect(connect({ profile, org: 'PTB', identity: 'admin', transport: 'fabric-network', grpcClient: {} as never })).rejects.toMatchObject({
-      code: 'INVALID_ARGUMENT',
+      code: 'INVALID_OPTION',
     });
     profile.orgs.PTB.identities.admin.keyPath = path.join(tmp, 'cert.pem');
     await expect(connect({ profile, org: 'PTB', identity: 'admin', transport: 'fabric-network' })).rejects.toThrow(/not a usable PEM private key/);
