@@ -1,14 +1,17 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import { p256 } from '@noble/curves/nist';
 import {
   DEFAULT_DEADLINES,
   connect,
   connectWithIdentity,
   deadlineOptions,
   grpcClientOptions,
+  identitySigning,
   newGrpcClient,
   type MeterledgerConnection,
 } from './connect';
@@ -201,6 +204,20 @@ describe('connectWithIdentity', () => {
       expect(closeSpy).toHaveBeenCalledTimes(1);
     } finally {
       closeSpy.mockRestore();
+    }
+  });
+});
+
+describe('identitySigning', () => {
+  it('signs an ECDSA identity with node:crypto: the whole message (hash.none), SHA-256, low S, DER', async () => {
+    const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const { signer, hash: digest } = identitySigning(privateKey);
+    const message = Buffer.from('proposal bytes');
+    expect(Buffer.from(digest(message))).toEqual(message);
+    for (let i = 0; i < 32; i++) {
+      const der = await signer(digest(message));
+      expect(crypto.verify('sha256', message, publicKey, der)).toBe(true);
+      expect(p256.Signature.fromDER(der).hasHighS()).toBe(false); // Fabric's MSP refuses high S
     }
   });
 });
