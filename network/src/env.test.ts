@@ -78,6 +78,22 @@ describe('peer environment', () => {
   });
 });
 
+describe('runtime settings measured with npm run bench:registry (README, "Throughput")', () => {
+  const nodes = [...t.ordererOrg.orderers.map((o) => ordererEnv(ctx, o)), ...t.orgs.flatMap((org) => org.peers.map((p) => peerEnv(ctx, org, p)))];
+
+  it('logs warnings and errors only, not lines per transaction; broadcast hang-ups are not even warnings', () => {
+    for (const env of nodes) expect(env.FABRIC_LOGGING_SPEC).toBe('WARNING:orderer.common.broadcast=ERROR');
+  });
+
+  it('runs every node on one OS thread of Go code (all nodes share one machine)', () => {
+    for (const env of nodes) expect(env.GOMAXPROCS).toBe('1');
+  });
+
+  it('has every peer take blocks from the orderers only, not a second time through gossip', () => {
+    expect(peerEnv(ctx, ptb, ptb.peers[0]).CORE_PEER_DELIVERYCLIENT_BLOCKGOSSIPENABLED).toBe('false');
+  });
+});
+
 describe('peer CLI admin environment', () => {
   it('acts as the org admin against the org’s peer, trusting the org TLS root', () => {
     expect(peerAdminEnv(ctx, inmetro)).toEqual({
