@@ -35,6 +35,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import {
   connect,
+  defaultProfilePath,
   type ContractClient,
   loadNetworkProfile,
   MeterledgerError,
@@ -99,19 +100,10 @@ function readProcStats(): Map<number, ProcStat> {
   return stats;
 }
 
-/**
- * The network under test: its state folder ($MLEDGER_STATE_DIR, as the network CLI has it, else the
- * folder of $MLEDGER_PROFILE, else <repo>/.fabric) and its network.json ($MLEDGER_PROFILE, else the state
- * folder's). Both are derived here, so the bench never loads one network's profile and another's pids.
- */
+/** The network under test: the profile as connect() finds it, and the state folder holding its pid files. */
 function networkUnderTest(env: NodeJS.ProcessEnv = process.env): { stateDir: string; profilePath: string } {
-  const profile = env.MLEDGER_PROFILE?.trim() ? path.resolve(env.MLEDGER_PROFILE) : undefined;
-  const stateDir = env.MLEDGER_STATE_DIR?.trim()
-    ? path.resolve(env.MLEDGER_STATE_DIR)
-    : profile
-      ? path.dirname(profile)
-      : path.join(__dirname, '..', '.fabric');
-  return { stateDir, profilePath: profile ?? path.join(stateDir, 'network.json') };
+  const profilePath = defaultProfilePath(env);
+  return { stateDir: env.MLEDGER_STATE_DIR?.trim() ? path.resolve(env.MLEDGER_STATE_DIR) : path.dirname(profilePath), profilePath };
 }
 
 /** The network's processes: name → pid, from <state>/run/*.pid. */
@@ -359,35 +351,12 @@ class Connections {
 
 // ---- registry configuration ------------------------------------------------------------------------
 
-const codeOf = (err: unknown) => (err instanceof MeterledgerError ? err.code : undefined);
-const isUnknownFunction = (err: unknown) =>
-  codeOf(err) === 'UNKNOWN_FUNCTION' || /has no function|not exist|unknown transaction|You've asked to invoke a function that does not exist/i.test(String((err as Error)?.message));
-
-/**
- * The registry must be configured before meters can be registered. `deploy` writes the first configuration
- * from the topology where it does so (registry governance); otherwise it is written here, the way deploy
- * would: with `initConfig` (governance chaincode) or `configure` (older chaincode). Already configured is fine.
- */
-async function ensureConfigured(connections: Connections, profile: NetworkProfile): Promise<string> {
-  const authorities = Object.entries(profile.orgs).filter(([, o]) => o.kind === 'authority');
-  const request = { approvalThreshold: Math.min(2, authorities.length), authorityMspIds: authorities.map(([, o]) => o.mspId) };
-  const admin = await connections.contract(authorities[0][0], 'admin');
-  try {
-    const view = await admin.evaluate<{ config?: { version: number } }>('getConfig');
-    return `configured already (version ${view?.config?.version ?? '?'})`;
-  } catch (err) {
-    if (codeOf(err) !== 'NOT_CONFIGURED' && !isUnknownFunction(err)) throw err;
-  }
-  for (const fn of ['initConfig', 'configure']) {
-    try {
-      await admin.submit(fn, request);
-      return `configured by the bench with ${fn}(${JSON.stringify(request)})`;
-    } catch (err) {
-      if (codeOf(err) === 'ALREADY_CONFIGURED') return `configured already (${fn} says so)`;
-      if (!isUnknownFunction(err)) throw err;
-    }
-  }
-  throw new Error('the chaincode has neither getConfig/initConfig nor configure');
+/** `deploy` wrote the registry's first configuration from the topology; the bench only reports it. */
+async function configurationInForce(connections: Connections, profile: NetworkProfile): Promise<string> {
+  const [org] = Object.entries(profile.orgs).find(([, o]) => o.kind === 'authority') ?? [];
+  if (!org) throw new Error('the network profile has no authority org');
+  const { config } = await (await connections.contract(org, 'admin')).evaluate<{ config: { version: number; approvalThreshold: number; authorityMspIds: string[] } }>('getConfig');
+  return `registry configuration v${config.version}: threshold ${config.approvalThreshold} of ${config.authorityMspIds.join(', ')}`;
 }
 
 // ---- main ----------------------------------------------------------------------------------------------
@@ -419,7 +388,7 @@ async function main(): Promise<void> {
   console.log(`machine: ${env.machine.cpu} (${env.machine.cores} cores), node ${env.machine.node}; commit ${env.commit}${env.dirty ? ' (dirty)' : ''}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
   console.log(`network: ${profilePath}; processes: ${[...roots.keys()].sort().join(', ')}`);
   try {
-    console.log(await ensureConfigured(connections, profile));
+    console.log(await configurationInForce(connections, profile));
     if (WARMUP > 0) {
       const clients = 16;
       console.log(`warm-up (not recorded): ${clients} clients × ${WARMUP} meters`);
