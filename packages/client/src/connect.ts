@@ -30,7 +30,7 @@ import {
   type OrgProfile,
   type PeerProfile,
 } from './profile';
-import { resolveTransportKind, type Transport, type TransportKind } from './transport';
+import { resolveTransportKind, type ContractTransport, type Transport, type TransportKind } from './transport';
 
 /** Per-stage gRPC deadlines in milliseconds. */
 export interface Deadlines {
@@ -285,7 +285,6 @@ export function connectWithIdentity(options: ConnectWithIdentityOptions): Gatewa
   ];
   const alternateGateways = (): AlternateGateway[] => openAlternates().map((a) => ({ name: a.name, gateway: a.open.gateway }));
 
-  const contracts = new Map<string, ContractClient>();
   let closed = false;
   return {
     transport: 'gateway',
@@ -294,23 +293,14 @@ export function connectWithIdentity(options: ConnectWithIdentityOptions): Gatewa
     channel: options.channel,
     chaincodeName: options.chaincode,
     mspId: options.mspId,
-    contract(contractName?: string): ContractClient {
-      const key = contractName ?? '';
-      let contract = contracts.get(key);
-      if (!contract) {
-        contract = new ContractClient(
-          new GatewayContractTransport(network.getContract(options.chaincode, contractName), {
-            channel: options.channel,
-            ledgerTargets,
-            alternateGateways,
-            options: options.resolution,
-          }),
-          { contractName },
-        );
-        contracts.set(key, contract);
-      }
-      return contract;
-    },
+    contract: contractsBy((contractName) =>
+      new GatewayContractTransport(network.getContract(options.chaincode, contractName), {
+        channel: options.channel,
+        ledgerTargets,
+        alternateGateways,
+        options: options.resolution,
+      }),
+    ),
     close(): void {
       if (closed) return;
       closed = true;
@@ -320,9 +310,22 @@ export function connectWithIdentity(options: ConnectWithIdentityOptions): Gatewa
   };
 }
 
+/** One ContractClient per contract name of a connection, made on first use. */
+function contractsBy(transportFor: (contractName: string | undefined) => ContractTransport): (contractName?: string) => ContractClient {
+  const contracts = new Map<string, ContractClient>();
+  return (contractName) => {
+    const key = contractName ?? '';
+    let contract = contracts.get(key);
+    if (!contract) {
+      contract = new ContractClient(transportFor(contractName), { contractName });
+      contracts.set(key, contract);
+    }
+    return contract;
+  };
+}
+
 /** Wrap a Transport (e.g. fabric-network's) as a connection. */
 function connectionOverFabricNetwork(transport: Transport & { gateway: FabricNetwork.Gateway; network: FabricNetwork.Network }): FabricNetworkConnection {
-  const contracts = new Map<string, ContractClient>();
   return {
     transport: 'fabric-network',
     gateway: transport.gateway,
@@ -330,15 +333,7 @@ function connectionOverFabricNetwork(transport: Transport & { gateway: FabricNet
     channel: transport.channel,
     chaincodeName: transport.chaincodeName,
     mspId: transport.mspId,
-    contract(contractName?: string): ContractClient {
-      const key = contractName ?? '';
-      let contract = contracts.get(key);
-      if (!contract) {
-        contract = new ContractClient(transport.contract(contractName), { contractName });
-        contracts.set(key, contract);
-      }
-      return contract;
-    },
+    contract: contractsBy((contractName) => transport.contract(contractName)),
     close: () => transport.close(),
   };
 }
