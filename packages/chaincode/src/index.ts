@@ -1,7 +1,9 @@
 import { MeterRegistryContract } from './meter-registry-contract';
+import { Baseline001Contract } from './baseline-contract';
+import { ReadingsContract } from './readings-contract';
 import { installInvocationGuard } from './shim/invocation-guard';
 
-export { MeterRegistryContract };
+export { Baseline001Contract, MeterRegistryContract, ReadingsContract };
 export { ChaincodeError, ERROR_CODES, CHAINCODE_ERROR_CODES, type ChaincodeErrorCode, type ErrorCode } from './ledger/errors';
 export type * from './registry/types';
 
@@ -10,4 +12,4 @@ export type * from './registry/types';
 installInvocationGuard();
 
 /** fabric-chaincode-node loads this list; the first contract is the default one. */
-export const contracts = [MeterRegistryContract];
+export const contracts = [MeterRegistryContract, ReadingsContract, Baseline001Contract];

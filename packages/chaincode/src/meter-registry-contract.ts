@@ -1,27 +1,11 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { REGISTRY_CONTRACT, REGISTRY_TRANSACTIONS, type RegistryTransaction } from '@meterledger/contract-api';
 import { canonicalJson } from '@meterledger/crypto';
-import { ROLE_ATTRIBUTE, type Caller } from './ledger/caller';
-import { FabricStateStore, txContextOf } from './ledger/fabric-state-store';
+import { functionName, scope } from './ledger/context';
+import { FabricStateStore } from './ledger/fabric-state-store';
 import { unknownFunction } from './ledger/invocation-errors';
 import * as registry from './registry';
 import { parseRequest } from './registry/requests';
-
-function callerOf(ctx: Context): Caller {
-  const identity = ctx.clientIdentity;
-  return { mspId: identity.getMSPID(), id: identity.getID(), role: identity.getAttributeValue(ROLE_ATTRIBUTE) };
-}
-
-function scope(ctx: Context) {
-  return { state: new FabricStateStore(ctx.stub), tx: txContextOf(ctx.stub), caller: callerOf(ctx) };
-}
-
-/** The function part of `contract:function` (fabric-contract-api splits at the first colon). */
-function functionName(ctx: Context): string {
-  const { fcn } = ctx.stub.getFunctionAndParameters();
-  const colon = fcn.indexOf(':');
-  return colon >= 0 ? fcn.slice(colon + 1) : fcn;
-}
 
 /**
  * The meter PKI registry of 002 (§4.2): authorities register meter keys after a proof of possession,

@@ -30,6 +30,8 @@ function thrownCodes(source: string): string[] {
   const text = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
   const found: string[] = [];
   for (const m of text.matchAll(/new (?:ChaincodeError|ProfileError|MeterledgerError)\(\s*['"`]([A-Z][A-Z0-9_]+)['"`]/g)) found.push(m[1]);
+  // readings: a rejected reading of a batch (ReadingOutcome.code)
+  for (const m of text.matchAll(/\breject\(\s*['"`]([A-Z][A-Z0-9_]+)['"`]/g)) found.push(m[1]);
   for (const m of text.matchAll(/\bcode:\s*([^,}\n]+)/g)) for (const l of m[1].matchAll(LITERAL)) found.push(l[1]);
   for (const m of text.matchAll(/['"`]([A-Z][A-Z0-9_]{2,}): /g)) found.push(m[1]);
   return found;
@@ -66,6 +68,7 @@ describe('ERROR_CODES', () => {
     expect(thrownCodes(`throw new ChaincodeError('UNKNOWN_METER', 'x')`)).toEqual(['UNKNOWN_METER']);
     expect(thrownCodes(`new MeterledgerError({ code: ok ? 'UNAVAILABLE' : 'UNKNOWN', message })`)).toEqual(['UNAVAILABLE', 'UNKNOWN']);
     expect(thrownCodes('message: `NOT_A_CODE_YET: later`')).toEqual(['NOT_A_CODE_YET']);
+    expect(thrownCodes(`reject('CHAIN_GAP', message)`)).toEqual(['CHAIN_GAP']);
     expect(thrownCodes('/** e.g. `IN_A_COMMENT: x` */ // `NOR_HERE: y`\nconst u = "https://x";')).toEqual([]);
   });
 });

@@ -39,6 +39,29 @@ export const CHAINCODE_ERROR_CODES = [
   'UNKNOWN_FUNCTION',
   /** The transaction has the wrong number of arguments for its function. */
   'BAD_ARGUMENT_COUNT',
+  // ---- readings: the reasons a reading of a batch is rejected (ReadingOutcome.code); the batch goes on ----
+  /** The signed message does not parse in its declared format (the message names the field). */
+  'MALFORMED_READING',
+  /** The request's meterId differs from the meter the signed content names, or is missing where the content names none. */
+  'METER_ID_MISMATCH',
+  /** The registry has no key of the meter valid at the reading's time (pending, or before activation). */
+  'NO_KEY_VALID_AT_TIME',
+  /** The signature does not verify against the meter's key valid at the reading's time. */
+  'SIGNATURE_MISMATCH',
+  /** The device time is further from the transaction time than READINGS_LIMITS allows (e.g. an unsynchronised clock in 1978). */
+  'CLOCK_SKEW',
+  /** The meter already has a different reading at this instant. */
+  'READING_CONFLICT',
+  /** The sequence number is not above the last accepted one of the meter. */
+  'SEQUENCE_REPLAYED',
+  /** The reading is not after the last accepted reading of a meter whose readings are ordered. */
+  'OUT_OF_ORDER',
+  /** A chained packet does not name the hash of the meter's last accepted packet. */
+  'CHAIN_GAP',
+  /** A cumulative register went down under the same key. */
+  'TOTAL_DECREASED',
+  /** The reading falls in a window that is already sealed. */
+  'WINDOW_SEALED',
 ] as const;
 
 /** Codes the SDKs assign locally, when a failure did not come with a chaincode code. */

@@ -30,9 +30,28 @@ export {
   type RevokeMeterRequest,
   type RotateKeyRequest,
   type VerifyRequest,
+  submittedReadingSchema,
+  type AggregateRangeQuery,
+  type CountReadingsQuery,
+  type GetSealQuery,
+  type ListAggregatesQuery,
+  type ListReadingsQuery,
+  type ReadingsAtQuery,
+  type ReadingsByValueQuery,
+  type SealWindowsRequest,
+  type SubmitReadingsRequest,
+  type SubmittedReading,
 } from './requests';
 export { validateRequest, validateRequestArgument, type RequestValidation } from './validate-request';
 export {
+  BASELINE_CONTRACT,
+  BASELINE_TRANSACTIONS,
+  CONTRACT_TRANSACTIONS,
+  READINGS_CONTRACT,
+  READINGS_TRANSACTIONS,
+  type ReadingsResults,
+  type ReadingsTransaction,
+  type SealView,
   REGISTRY_CONTRACT,
   REGISTRY_TRANSACTIONS,
   argumentCount,
@@ -42,3 +61,7 @@ export {
   type TransactionSpec,
 } from './transactions';
 export type * from './registry-types';
+export type * from './readings-types';
+export { READINGS_ACCEPTED_EVENT } from './readings-types';
+export { READINGS_LIMITS } from './readings-limits';
+export { readingsCommitment, windowsCommitment, type CommittedReading, type CommittedWindow } from './readings-commitment';

@@ -1,4 +1,5 @@
-import { SIGNATURE_SCHEMES, parseRfc3339, type SignatureScheme } from '@meterledger/crypto';
+import { SIGNATURE_SCHEMES, SIGNED_READING_FORMATS, parseRfc3339, type SignatureScheme, type SignedReadingFormat } from '@meterledger/crypto';
+import { READINGS_LIMITS } from './readings-limits';
 import { z } from 'zod';
 import { controlCharacterProblem } from './text';
 
@@ -69,7 +70,78 @@ export const configSettingsSchema = z
   .refine((c) => new Set(c.authorityMspIds).size === c.authorityMspIds.length, 'authorityMspIds must be distinct')
   .refine((c) => c.approvalThreshold <= c.authorityMspIds.length, 'approvalThreshold exceeds the number of authorities');
 
+
+// ---- the `readings` contract ----------------------------------------------------------------------
+
+const readingFormat = z.enum(SIGNED_READING_FORMATS as [SignedReadingFormat, ...SignedReadingFormat[]]);
+/** A decimal bound of a value query, e.g. "-3.5"; compared numerically (scale does not matter). */
+const decimal = z.string().max(100).regex(/^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/, 'a decimal such as "21.5" or "-3"');
+/** Whose aggregates: exactly one of a meter or a group (a gateway's site). */
+const seriesFields = { meterId: id.optional(), group: id.optional() };
+function exactlyOneSeries(s: { meterId?: string; group?: string }): boolean {
+  return (s.meterId === undefined) !== (s.group === undefined);
+}
+const ONE_SERIES = 'give exactly one of meterId and group';
+const level = z.enum(['minute', 'hour', 'day', 'month', 'year']);
+
+export const submittedReadingSchema = z
+  .object({
+    format: readingFormat,
+    /** The signed message exactly as the device sent it (MQTT JSON, OCMF string, meterledger-v1 JSON, ...). */
+    payload: z.string().min(1).max(READINGS_LIMITS.maxPayloadBytes),
+    /** Required when the signed content does not name the meter (Tasmota, OCMF); must match it when it does. */
+    meterId: id.optional(),
+    /** For times signed without an offset (Tasmota prints local time): the device's UTC offset; default Z. */
+    utcOffset: z.string().regex(/^(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$/, 'Z or an offset such as +01:00').optional(),
+  })
+  .strict();
+
+const READINGS_REQUEST_SCHEMAS = {
+  submitReadings: z
+    .object({
+      readings: z.array(submittedReadingSchema).min(1).max(READINGS_LIMITS.maxBatchItems),
+      /** Also aggregate the accepted readings under this group (the gateway's site). */
+      group: id.optional(),
+    })
+    .strict(),
+  sealWindows: z
+    .object({ ...seriesFields, until: rfc3339 })
+    .strict()
+    .refine(exactlyOneSeries, ONE_SERIES),
+  /** Q1: the readings of a meter at the given instants. */
+  getReadingsAt: z.object({ meterId: id, times: z.array(rfc3339).min(1).max(READINGS_LIMITS.maxQueryTimes) }).strict(),
+  /** A meter's readings in [from, to), in time order. */
+  listReadings: z.object({ meterId: id, from: rfc3339.optional(), to: rfc3339.optional(), pageSize, bookmark }).strict(),
+  /** Q2: readings with above < value < below (either bound optional) and from <= time < to, through the value index. */
+  findReadingsByValue: z
+    .object({ meterId: id, from: rfc3339, to: rfc3339, above: decimal.optional(), below: decimal.optional(), pageSize, bookmark })
+    .strict(),
+  /** Q3: sum, count, min, max and avg over [from, to). */
+  aggregateRange: z
+    .object({ ...seriesFields, from: rfc3339, to: rfc3339, decimals: z.number().int().min(0).max(30).default(6) })
+    .strict()
+    .refine(exactlyOneSeries, ONE_SERIES),
+  /** Q4: the number of readings before `at` (and from `at` on). */
+  countReadings: z
+    .object({ ...seriesFields, at: rfc3339 })
+    .strict()
+    .refine(exactlyOneSeries, ONE_SERIES),
+  /** The window aggregates of one level in [from, to). */
+  listAggregates: z
+    .object({ ...seriesFields, level, from: rfc3339, to: rfc3339, decimals: z.number().int().min(0).max(30).default(6), pageSize, bookmark })
+    .strict()
+    .refine(exactlyOneSeries, ONE_SERIES),
+  /** bench:readings' baseline (001's Algorithm 1): one reading per transaction. */
+  baselineLogReading: submittedReadingSchema,
+  /** A window's seal with its commitment, and the seals (or readings) it commits to. */
+  getSeal: z
+    .object({ ...seriesFields, level, window: z.string().min(4).max(16).regex(/^[0-9T:-]+$/, 'a window id such as 2024-05-01T12') })
+    .strict()
+    .refine(exactlyOneSeries, ONE_SERIES),
+};
+
 export const REQUEST_SCHEMAS = {
+  ...READINGS_REQUEST_SCHEMAS,
   initConfig: configSettingsSchema,
   proposeConfig: configSettingsSchema,
   approveConfig: z.object({ proposalId: id }).strict(),
@@ -135,3 +207,13 @@ export type ListMetersQuery = RequestInput<'listMeters'>;
 export type VerifyRequest = RequestInput<'verify'>;
 export type MessageEncoding = NonNullable<VerifyRequest['messageEncoding']>;
 export type ListVerificationsQuery = RequestInput<'listVerifications'>;
+export type SubmittedReading = z.input<typeof submittedReadingSchema>;
+export type SubmitReadingsRequest = RequestInput<'submitReadings'>;
+export type SealWindowsRequest = RequestInput<'sealWindows'>;
+export type ReadingsAtQuery = RequestInput<'getReadingsAt'>;
+export type ListReadingsQuery = RequestInput<'listReadings'>;
+export type ReadingsByValueQuery = RequestInput<'findReadingsByValue'>;
+export type AggregateRangeQuery = RequestInput<'aggregateRange'>;
+export type CountReadingsQuery = RequestInput<'countReadings'>;
+export type ListAggregatesQuery = RequestInput<'listAggregates'>;
+export type GetSealQuery = RequestInput<'getSeal'>;

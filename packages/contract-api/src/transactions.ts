@@ -9,6 +9,17 @@ import type {
   VerificationRecord,
   VerificationResult,
 } from './registry-types';
+import type {
+  CountResult,
+  RangeAggregate,
+  ReadingRecord,
+  ReadingsAtResult,
+  SealResult,
+  SubmitReadingsResult,
+  WindowAggregate,
+  WindowSeal,
+} from './readings-types';
+import type { CommittedReading } from './readings-commitment';
 
 /** Name of the registry contract inside the `meterledger` chaincode (also its default contract). */
 export const REGISTRY_CONTRACT = 'registry';
@@ -45,6 +56,60 @@ export const REGISTRY_TRANSACTIONS = {
 
 export type RegistryTransaction = keyof typeof REGISTRY_TRANSACTIONS;
 
+/** Name of the readings contract inside the `meterledger` chaincode (`readings:submitReadings`). */
+export const READINGS_CONTRACT = 'readings';
+
+/** Every transaction of the `readings` contract (same use as REGISTRY_TRANSACTIONS). */
+export const READINGS_TRANSACTIONS = {
+  submitReadings: { kind: 'submit', argument: 'json', request: 'submitReadings' },
+  sealWindows: { kind: 'submit', argument: 'json', request: 'sealWindows' },
+  getReadingsAt: { kind: 'evaluate', argument: 'json', request: 'getReadingsAt' },
+  listReadings: { kind: 'evaluate', argument: 'json', request: 'listReadings' },
+  findReadingsByValue: { kind: 'evaluate', argument: 'json', request: 'findReadingsByValue' },
+  aggregateRange: { kind: 'evaluate', argument: 'json', request: 'aggregateRange' },
+  countReadings: { kind: 'evaluate', argument: 'json', request: 'countReadings' },
+  listAggregates: { kind: 'evaluate', argument: 'json', request: 'listAggregates' },
+  getSeal: { kind: 'evaluate', argument: 'json', request: 'getSeal' },
+} as const satisfies Record<string, TransactionSpec>;
+
+export type ReadingsTransaction = keyof typeof READINGS_TRANSACTIONS;
+
+/** getSeal: the seal (null when the window is not sealed) and what its commitment covers. */
+export interface SealView {
+  seal: WindowSeal | null;
+  /** Coarser levels: the child seals (count > 0) the commitment covers. */
+  children: WindowSeal[];
+  /** Minute level: the readings the commitment covers. */
+  readings: CommittedReading[];
+}
+
+/** The result type of each readings transaction. */
+export interface ReadingsResults {
+  submitReadings: SubmitReadingsResult;
+  sealWindows: SealResult;
+  getReadingsAt: ReadingsAtResult;
+  listReadings: Page<ReadingRecord>;
+  findReadingsByValue: Page<ReadingRecord>;
+  aggregateRange: RangeAggregate;
+  countReadings: CountResult;
+  listAggregates: Page<WindowAggregate>;
+  getSeal: SealView;
+}
+
+/** 001's Algorithm 1 (one reading per transaction, read-modify-write aggregates): the bench:readings baseline. */
+export const BASELINE_CONTRACT = 'baseline-001';
+
+export const BASELINE_TRANSACTIONS = {
+  logReading: { kind: 'submit', argument: 'json', request: 'baselineLogReading' },
+} as const satisfies Record<string, TransactionSpec>;
+
+/** The transaction table of each contract of the chaincode. */
+export const CONTRACT_TRANSACTIONS: Record<string, Record<string, TransactionSpec>> = {
+  [REGISTRY_CONTRACT]: REGISTRY_TRANSACTIONS,
+  [READINGS_CONTRACT]: READINGS_TRANSACTIONS,
+  [BASELINE_CONTRACT]: BASELINE_TRANSACTIONS,
+};
+
 /** The result type of each registry transaction. */
 export interface RegistryResults {
   initConfig: RegistryConfig;
@@ -69,13 +134,13 @@ export function argumentCount(fn: RegistryTransaction): number {
 }
 
 /**
- * True when `fn` (`verify`, or qualified `registry:verify`) is an evaluate-only function of the registry
- * contract. Names of other contracts are never evaluate-only here.
+ * True when `fn` (`verify`, or qualified `registry:verify`, `readings:aggregateRange`) is an evaluate-only
+ * function of a contract of the chaincode; `contractName` is the contract an unqualified name belongs to.
  */
 export function isEvaluateOnly(fn: string, contractName: string = REGISTRY_CONTRACT): boolean {
   const colon = fn.indexOf(':');
   const contract = colon >= 0 ? fn.slice(0, colon) || contractName : contractName;
   const name = colon >= 0 ? fn.slice(colon + 1) : fn;
-  if (contract !== REGISTRY_CONTRACT) return false;
-  return Object.prototype.hasOwnProperty.call(REGISTRY_TRANSACTIONS, name) && REGISTRY_TRANSACTIONS[name as RegistryTransaction].kind === 'evaluate';
+  const table = Object.prototype.hasOwnProperty.call(CONTRACT_TRANSACTIONS, contract) ? CONTRACT_TRANSACTIONS[contract] : undefined;
+  return table !== undefined && Object.prototype.hasOwnProperty.call(table, name) && table[name].kind === 'evaluate';
 }

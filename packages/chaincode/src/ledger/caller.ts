@@ -9,4 +9,4 @@ export interface Caller {
 
 export const ROLE_ATTRIBUTE = 'meterledger.role';
 
-export type Role = 'admin' | 'registrar' | 'verifier';
+export type Role = 'admin' | 'registrar' | 'verifier' | 'gateway' | 'auditor';

@@ -20,7 +20,9 @@ import {
   parseRfc3339,
 } from '@meterledger/crypto';
 
-export type WindowLevel = 'minute' | 'hour' | 'day' | 'month' | 'year';
+import type { WindowLevel } from '@meterledger/contract-api';
+
+export type { WindowLevel };
 
 /** Finest first. */
 export const WINDOW_LEVELS: readonly WindowLevel[] = ['minute', 'hour', 'day', 'month', 'year'];

@@ -3,6 +3,8 @@ import ChaincodeFromContract from 'fabric-shim/lib/contract-spi/chaincodefromcon
 import { JSONSerializer } from 'fabric-contract-api';
 import { Shim, type ChaincodeStub } from 'fabric-shim';
 import { MeterRegistryContract } from '../meter-registry-contract';
+import { Baseline001Contract } from '../baseline-contract';
+import { ReadingsContract } from '../readings-contract';
 import { installInvocationGuard } from '../shim/invocation-guard';
 import type { TestIdentity } from './identities';
 import { MemoryLedger, type TxOptions, type ValidationCode } from './memory-ledger';
@@ -15,6 +17,8 @@ export interface ChaincodeResult {
   message: string;
   payload: Uint8Array;
   txId: string;
+  /** The chaincode event set by the transaction, if any. */
+  event?: { name: string; payload: Uint8Array };
 }
 
 export interface Endorsement extends ChaincodeResult {
@@ -42,7 +46,7 @@ export class InProcessChaincode {
     this.orgs = options.orgs ?? ['PTBMSP', 'InmetroMSP', 'NmiMSP'];
     installInvocationGuard();
     const serializers = { transaction: 'jsonSerializer', serializers: { jsonSerializer: JSONSerializer } };
-    this.#chaincode = new ChaincodeFromContract([MeterRegistryContract], serializers, {}, 'meterledger', 'test');
+    this.#chaincode = new ChaincodeFromContract([MeterRegistryContract, ReadingsContract, Baseline001Contract], serializers, {}, 'meterledger', 'test');
   }
 
   async #run(identity: TestIdentity, args: readonly (string | Uint8Array)[], options?: TxOptions) {
@@ -54,6 +58,7 @@ export class InProcessChaincode {
       message: response.message ?? '',
       payload: response.payload ?? new Uint8Array(),
       txId: txn.tx.txId,
+      ...(txn.event ? { event: txn.event } : {}),
     };
     return { txn, result };
   }

@@ -1,7 +1,7 @@
 import type { StateEntry, StateStore, TxContext } from '../ledger/state-store';
 
 /** Outcome of committing a transaction, named as Fabric's TxValidationCode. */
-export type ValidationCode = 'VALID' | 'ENDORSEMENT_POLICY_FAILURE';
+export type ValidationCode = 'VALID' | 'ENDORSEMENT_POLICY_FAILURE' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT';
 
 export interface TxOptions {
   /** Transaction time; default: one second after the previous transaction. */
@@ -16,12 +16,16 @@ function compareKeys(a: string, b: string): number {
 
 /**
  * In-memory ledger for unit tests, faithful to the Fabric rules that bite: a transaction does not read
- * its own writes, a rejected transaction writes nothing, and (when the endorsing orgs are given) a
- * transaction that changes a key with a key-level endorsement policy is invalid unless a peer of every
- * org the policy names endorsed it. Not used by any deployed code.
+ * its own writes, a rejected transaction writes nothing, a transaction whose reads (keys, or the keys a
+ * range query returned) changed since it was simulated is MVCC_READ_CONFLICT / PHANTOM_READ_CONFLICT,
+ * and (when the endorsing orgs are given) a transaction that changes a key with a key-level endorsement
+ * policy is invalid unless a peer of every org the policy names endorsed it. Not used by any deployed code.
  */
 export class MemoryLedger {
   private readonly committed = new Map<string, Uint8Array>();
+  /** The commit that last wrote each key (Fabric's version: block and transaction number). */
+  private readonly versions = new Map<string, number>();
+  private commits = 0;
   /** Key-level endorsement policies (state-based endorsement): key → the orgs whose peers must endorse. */
   private readonly policies = new Map<string, string[]>();
   private clock = Date.parse('2026-01-01T00:00:00.000Z');
@@ -46,7 +50,7 @@ export class MemoryLedger {
       timestamp: options.at ?? new Date(this.clock).toISOString(),
       channel: this.channel,
     };
-    return new MemoryTransaction(tx, this.committed, this.policies);
+    return new MemoryTransaction(tx, this.committed, this.policies, this.versions);
   }
 
   /**
@@ -56,6 +60,11 @@ export class MemoryLedger {
    * policy applies, which the tests assume satisfied.
    */
   commit(txn: MemoryTransaction, endorsedBy?: readonly string[]): ValidationCode {
+    for (const [key, version] of txn.reads) if (this.versions.get(key) !== version) return 'MVCC_READ_CONFLICT';
+    for (const r of txn.rangeReads) {
+      const now = txn.keysIn(r.start, r.end, r.last).map((k) => `${k}@${this.versions.get(k)}`);
+      if (now.join('\u0001') !== r.seen.join('\u0001')) return 'PHANTOM_READ_CONFLICT';
+    }
     if (endorsedBy) {
       const written = new Set([...txn.writes.keys(), ...txn.policyWrites.keys()]);
       for (const key of written) {
@@ -63,7 +72,9 @@ export class MemoryLedger {
         if (required && !required.every((org) => endorsedBy.includes(org))) return 'ENDORSEMENT_POLICY_FAILURE';
       }
     }
+    this.commits += 1;
     for (const [key, value] of txn.writes) {
+      this.versions.set(key, this.commits);
       if (value === null) {
         this.committed.delete(key);
         this.policies.delete(key);
@@ -98,15 +109,30 @@ export class MemoryLedger {
 export class MemoryTransaction implements StateStore {
   readonly writes = new Map<string, Uint8Array | null>();
   readonly policyWrites = new Map<string, string[]>();
+  /** The chaincode event the transaction set (ChaincodeStub.setEvent), delivered only if it commits. */
+  event?: { name: string; payload: Uint8Array };
+  /** The read set: key → the version read (undefined: absent). */
+  readonly reads = new Map<string, number | undefined>();
+  /** Range queries: what they returned, as `key@version`, up to the last key read when cut short by the limit. */
+  readonly rangeReads: { start: string; end: string; last?: string; seen: string[] }[] = [];
 
   constructor(
     readonly tx: TxContext,
     private readonly committed: ReadonlyMap<string, Uint8Array>,
     private readonly policies: ReadonlyMap<string, string[]>,
+    private readonly versions: ReadonlyMap<string, number> = new Map(),
   ) {}
 
   async get(key: string): Promise<Uint8Array | undefined> {
+    if (!this.reads.has(key)) this.reads.set(key, this.versions.get(key));
     return this.committed.get(key);
+  }
+
+  /** Committed keys in [start, end), or in [start, last] when `last` is given, in key order. */
+  keysIn(start: string, end: string, last?: string): string[] {
+    return [...this.committed.keys()]
+      .filter((k) => compareKeys(k, start) >= 0 && compareKeys(k, end) < 0 && (last === undefined || compareKeys(k, last) <= 0))
+      .sort(compareKeys);
   }
 
   async put(key: string, value: Uint8Array): Promise<void> {
@@ -119,11 +145,11 @@ export class MemoryTransaction implements StateStore {
   }
 
   async range(startKey: string, endKey: string, limit: number): Promise<StateEntry[]> {
-    return [...this.committed.keys()]
-      .filter((k) => compareKeys(k, startKey) >= 0 && compareKeys(k, endKey) < 0)
-      .sort(compareKeys)
-      .slice(0, limit)
-      .map((key) => ({ key, value: this.committed.get(key) as Uint8Array }));
+    const all = this.keysIn(startKey, endKey);
+    const keys = all.slice(0, limit);
+    const last = keys.length < all.length ? keys[keys.length - 1] : undefined;
+    this.rangeReads.push({ start: startKey, end: endKey, last, seen: keys.map((k) => `${k}@${this.versions.get(k)}`) });
+    return keys.map((key) => ({ key, value: this.committed.get(key) as Uint8Array }));
   }
 
   async setEndorsers(key: string, mspIds: readonly string[]): Promise<void> {

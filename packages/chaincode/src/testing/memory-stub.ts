@@ -88,6 +88,12 @@ export class MemoryStub {
     return orgs ? endorsementPolicyOf(orgs) : undefined;
   }
 
+  /** Like the shim: one event per transaction, the last one set wins. */
+  setEvent(name: string, payload: Uint8Array): void {
+    if (!name) throw new Error('event name must be a non-empty string');
+    this.#txn.event = { name, payload: Uint8Array.from(payload) };
+  }
+
   /** For code that wants the shim's type. */
   asChaincodeStub(): ChaincodeStub {
     return this as unknown as ChaincodeStub;
