@@ -26,7 +26,13 @@ export { encodeDerSignature, signEcdsaSha256LowS } from './ecdsa-low-s';
 export {
   parseSignedReading,
   encodeReadingV1,
+  encodeChainedPayload,
+  signChainedPacket,
+  CHAINED_ZERO_HASH,
   SIGNED_READING_FORMATS,
+  type ChainedV1Fields,
+  type ChainedV1Reading,
+  type ReadingSigner,
   type SignedReadingFormat,
   type SignedReading,
   type MeterledgerV1Reading,
@@ -36,3 +42,4 @@ export {
   type ReadingV1Fields,
   type ParseSignedReadingOptions,
 } from './signed-reading';
+export { interpretReading, ENERGY_UNITS, type ReadingFacts, type InterpretReadingOptions } from './reading-facts';

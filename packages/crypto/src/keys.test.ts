@@ -53,6 +53,9 @@ function encodingsOf(scheme: SignatureScheme, info: PublicKeyInfo): Record<strin
     const point = curve.noble.Point.fromBytes(info.raw);
     forms['SEC1 uncompressed'] = point.toBytes(false);
     forms['hex SEC1 uncompressed'] = toHex(point.toBytes(false));
+    forms['raw X || Y (64 bytes)'] = point.toBytes(false).subarray(1);
+    forms['hex raw X || Y'] = toHex(point.toBytes(false).subarray(1));
+    forms['HEX raw X || Y (upper case)'] = toHex(point.toBytes(false).subarray(1)).toUpperCase();
     forms['SPKI DER with compressed point'] = concat(curve.spkiPrefixCompressed, info.raw);
     forms['PEM with compressed point'] = pem(concat(curve.spkiPrefixCompressed, info.raw));
   }
@@ -147,6 +150,8 @@ describe('parsePublicKey: MALFORMED_KEY', () => {
       ['65 bytes with prefix 02', concat(Uint8Array.of(2), point.subarray(1))],
       ['hybrid point (prefix 06/07)', concat(Uint8Array.of(point[64] & 1 ? 7 : 6), point.subarray(1))],
       ['uncompressed point off the curve', offCurve],
+      ['raw X || Y off the curve', offCurve.subarray(1)],
+      ['63 bytes (X || Y missing a byte)', point.subarray(1, 64)],
       ['compressed x with no point on the curve', compressedOffCurve(scheme)],
       ['compressed x = p (not a field element)', hex('02' + p.toString(16))],
       ['point at infinity (00)', Uint8Array.of(0)],
@@ -198,6 +203,7 @@ describe('parsePublicKey: MALFORMED_KEY', () => {
       ['SPKI of the identity point', nodeSpkiEd25519(hex('0100000000000000000000000000000000000000000000000000000000000000'))],
       ['PEM whose body is the raw key', pem(ED25519_TEST1)],
       ['base64 raw key', b64(ED25519_TEST1)],
+      ['64 bytes (an ECDSA X || Y length; the scheme decides)', concat(ED25519_TEST1, ED25519_TEST1)],
     ] as Array<[string, Uint8Array | string]>)('%s', (_name, key) => {
       expectCode(() => parsePublicKey('ed25519', key), 'MALFORMED_KEY');
     });

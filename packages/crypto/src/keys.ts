@@ -81,7 +81,10 @@ function parseEcdsa(curve: EcdsaCurve, bytes: Uint8Array, spkiOnly: boolean) {
   if (!spkiOnly && ((len === 33 && (tag === 2 || tag === 3)) || (len === 65 && tag === 4))) {
     return decodeEcPoint(curve, bytes);
   }
-  if (tag !== 0x30) throw malformed(`${curve.scheme} public key must be a 33/65-byte SEC1 point or SPKI DER (got ${len} bytes)`);
+  // Raw X || Y (64 bytes, as secure elements such as the ATECC608 export it): the scheme names the
+  // curve, and no canonical SPKI of these curves is 64 bytes long, so the length alone decides.
+  if (!spkiOnly && len === 2 * curve.size) return decodeEcPoint(curve, concatBytes(Uint8Array.of(4), bytes));
+  if (tag !== 0x30) throw malformed(`${curve.scheme} public key must be a 33/65-byte SEC1 point, 64-byte X || Y or SPKI DER (got ${len} bytes)`);
   const jwk = importSpki(curve.scheme, bytes).export({ format: 'jwk' });
   const point = decodeEcPoint(curve, concatBytes(Uint8Array.of(4), jwkCoordinate(jwk.x, curve.size), jwkCoordinate(jwk.y, curve.size)));
   // Canonical DER only: the input must be byte-identical to what we would emit for this point
@@ -129,7 +132,8 @@ function keyBytes(publicKey: BytesLike): { bytes: Uint8Array; spkiOnly: boolean 
 
 /**
  * Parse and validate a public key for `scheme`. Accepted: SEC1 compressed (33) / uncompressed (65)
- * points for ECDSA, 32 raw bytes for Ed25519, canonical SPKI DER, PEM, or hex of any byte form.
+ * points and raw X || Y (64) for ECDSA, 32 raw bytes for Ed25519, canonical SPKI DER, PEM, or hex of
+ * any byte form. The scheme decides the curve.
  */
 export function parsePublicKey(scheme: string, publicKey: BytesLike): PublicKeyInfo {
   const s = assertScheme(scheme);

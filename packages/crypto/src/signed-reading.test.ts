@@ -163,7 +163,11 @@ describe('bc4p-tasmota', () => {
     ['bad hex Signature', ok.replace(/"Signature":"[0-9a-f]/, '"Signature":"g'), /Signature/],
     ['missing ENERGY', `{"Time":"2023-02-08T13:54:26","Signature":"${'00'.repeat(64)}"}`, /ENERGY/],
     ['missing Total', ok.replace('"Total":1.581,', ''), /ENERGY.Total/],
-    ['string Total', ok.replace('"Total":1.581', '"Total":"1.581"'), /ENERGY.Total/],
+    ['string Total with a decimal comma', ok.replace('"Total":1.581', '"Total":"1,581"'), /ENERGY.Total/],
+    ['string Total with an exponent', ok.replace('"Total":1.581', '"Total":"1.581e0"'), /ENERGY.Total/],
+    ['string Total with "+"', ok.replace('"Total":1.581', '"Total":"+1.581"'), /ENERGY.Total/],
+    ['empty string Total', ok.replace('"Total":1.581', '"Total":""'), /ENERGY.Total/],
+    ['boolean Total', ok.replace('"Total":1.581', '"Total":true'), /ENERGY.Total/],
     ['duplicate Total', ok.replace('"Total":1.581', '"Total":1.581,"Total":9.999'), /duplicate key "Total"/],
   ])('%s -> MALFORMED_READING', (_n, raw, mentions) => malformed(() => parseSignedReading('bc4p-tasmota', raw), mentions));
 
@@ -283,7 +287,8 @@ describe('ocmf', () => {
     ['missing RD', rec('{"PG":"T1"}', `{"SD":"${sd}"}`), /RD/],
     ['empty RD', rec('{"PG":"T1","RD":[]}', `{"SD":"${sd}"}`), /RD/],
     ['RD[0] without TM', rec('{"PG":"T1","RD":[{"RV":1}]}', `{"SD":"${sd}"}`), /RD\[0\]\.TM/],
-    ['string RV', rec('{"PG":"T1","RD":[{"TM":"x","RV":"1.0"}]}', `{"SD":"${sd}"}`), /RD\[0\]\.RV/],
+    ['string RV that is not a decimal', rec('{"PG":"T1","RD":[{"TM":"x","RV":"1.0 kWh"}]}', `{"SD":"${sd}"}`), /RD\[0\]\.RV/],
+    ['null RV', rec('{"PG":"T1","RD":[{"TM":"x","RV":null}]}', `{"SD":"${sd}"}`), /RD\[0\]\.RV/],
     ['signature not JSON', rec(P, `SD=${sd}`), /signature section/],
     ['missing SD', rec(P, '{"SA":"ECDSA-secp256r1-SHA256"}'), /SD/],
     ['bad hex SD', rec(P, '{"SD":"3045ZZ"}'), /SD/],
@@ -308,7 +313,7 @@ describe('parseSignedReading dispatch', () => {
     expectCode(() => parseSignedReading('' as never, ''), 'UNKNOWN_FORMAT');
   });
   it('non-string raw -> MALFORMED_READING', () => {
-    for (const f of ['meterledger-v1', 'bc4p-tasmota', 'ocmf'] as const) {
+    for (const f of ['meterledger-v1', 'bc4p-tasmota', 'ocmf', 'chained-v1'] as const) {
       const err = expectCode(() => parseSignedReading(f, Buffer.from('{}') as never), 'MALFORMED_READING');
       expect(err).toBeInstanceOf(CryptoError);
     }
@@ -327,7 +332,19 @@ describe('parseSignedReading dispatch', () => {
 describe('README', () => {
   it('documents the formats and the error codes', () => {
     const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-    for (const s of ['parseSignedReading', 'encodeReadingV1', 'MALFORMED_READING', 'UNKNOWN_FORMAT', 'meterledger.reading.v1', 'Tolerated OCMF deviations']) {
+    for (const s of [
+      'parseSignedReading',
+      'encodeReadingV1',
+      'encodeChainedPayload',
+      'signChainedPacket',
+      'interpretReading',
+      'MALFORMED_READING',
+      'UNKNOWN_FORMAT',
+      'meterledger.reading.v1',
+      'meterledger.chained.v1',
+      'Tolerated OCMF deviations',
+      'Accepted device deviations',
+    ]) {
       expect(readme).toContain(s);
     }
   });

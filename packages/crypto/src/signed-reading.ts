@@ -1,5 +1,7 @@
-import { decodeBase64Strict, fromHex, utf8Bytes } from './bytes';
+import { decodeBase64Strict, fromHex, toHex, utf8Bytes } from './bytes';
+import { isDeviceDecimal } from './decimal';
 import { CryptoError } from './errors';
+import { sha256Hex } from './hash';
 import { canonicalJson } from './json';
 import { parseJsonWithLexemes } from './json-lexeme';
 import { parseRfc3339 } from './rfc3339';
@@ -7,8 +9,8 @@ import { isSignatureScheme, SIGNATURE_SCHEMES, type SignatureEncoding, type Sign
 import { parseDerSignature, signatureEncodingFor } from './signature';
 
 /** Wire formats understood by parseSignedReading. */
-export type SignedReadingFormat = 'meterledger-v1' | 'bc4p-tasmota' | 'ocmf';
-export const SIGNED_READING_FORMATS: readonly SignedReadingFormat[] = Object.freeze(['meterledger-v1', 'bc4p-tasmota', 'ocmf'] as const);
+export type SignedReadingFormat = 'meterledger-v1' | 'bc4p-tasmota' | 'ocmf' | 'chained-v1';
+export const SIGNED_READING_FORMATS: readonly SignedReadingFormat[] = Object.freeze(['meterledger-v1', 'bc4p-tasmota', 'ocmf', 'chained-v1'] as const);
 
 /** What every parsed reading carries: enough for verifySignature({ scheme, publicKey, message: signedBytes, signature, signatureEncoding }). */
 interface SignedReadingBase {
@@ -41,7 +43,7 @@ export interface MeterledgerV1Reading extends SignedReadingBase {
 export interface Bc4pTasmotaFields {
   /** "Time" exactly as printed (device local time, normally without an offset). */
   time: string;
-  /** ENERGY.Total exactly as printed, e.g. "1.000" (never re-formatted). */
+  /** ENERGY.Total exactly as printed and signed, e.g. "1.000" (never re-formatted); for a string Total, its content (e.g. " 1.581"). */
   total: string;
   /** The ENERGY object as parsed JSON (numbers are JS numbers here; use `total` for the exact text). */
   energy: Record<string, unknown>;
@@ -60,11 +62,30 @@ export interface OcmfReading extends SignedReadingBase {
   fields: Record<string, unknown>;
   /** The OCMF signature algorithm identifier in effect (SA, or the default when SA is absent). */
   signatureAlgorithm: string;
-  /** RD[i].RV exactly as written in the payload text (undefined where a reading has no RV). */
+  /** RD[i].RV exactly as written in the payload text, or a string RV's content (undefined where a reading has no RV). */
   readingValueText: (string | undefined)[];
 }
 
-export type SignedReading = MeterledgerV1Reading | Bc4pTasmotaReading | OcmfReading;
+/** The signed content of a 'chained-v1' packet (the payload); also the input of encodeChainedPayload. */
+export interface ChainedV1Fields {
+  meterId: string;
+  /** RFC 3339 with an offset, exactly as signed. */
+  time: string;
+  /** The value exactly as signed: a string's content (e.g. "1.500", " 0001.5") or a number's source text. */
+  value: string;
+  unit: string;
+  /** Non-negative safe integer. */
+  sequence: number;
+  /** Hex SHA-256 of the previous packet's payload bytes; 64 zeros for the first packet of a chain. */
+  previous: string;
+}
+
+export interface ChainedV1Reading extends SignedReadingBase {
+  format: 'chained-v1';
+  fields: ChainedV1Fields;
+}
+
+export type SignedReading = MeterledgerV1Reading | Bc4pTasmotaReading | OcmfReading | ChainedV1Reading;
 
 export interface ParseSignedReadingOptions {
   /** bc4p-tasmota only: the MQTT topic, tele/<device>/SENSOR; fills fields.device. */
@@ -103,6 +124,43 @@ function checkSignatureShape(scheme: SignatureScheme, sig: Uint8Array, encoding:
   }
 }
 
+/** A signatureEncoding field, checked against the scheme (MALFORMED_READING when bad). */
+function declaredEncoding(scheme: SignatureScheme, declared: unknown): SignatureEncoding {
+  try {
+    return signatureEncodingFor(scheme, declared);
+  } catch (cause) {
+    throw new CryptoError('MALFORMED_READING', `signatureEncoding: ${(cause as Error).message}`, { cause });
+  }
+}
+
+function isStrictDer(sig: Uint8Array): boolean {
+  try {
+    parseDerSignature(sig);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Accepted device deviation: no encoding was declared, the scheme is ECDSA and the signature is 64
+ * bytes that are not strict DER. Only raw r || s fits, so it is read as raw.
+ */
+function encodingOf(scheme: SignatureScheme, declared: unknown, sig: Uint8Array, field: string): SignatureEncoding {
+  let encoding = declaredEncoding(scheme, declared);
+  if (declared === undefined && encoding === 'der' && sig.length === 64 && !isStrictDer(sig)) encoding = 'raw';
+  checkSignatureShape(scheme, sig, encoding, field);
+  return encoding;
+}
+
+/** Hex (either letter case) or strict base64/base64url. */
+function signatureFromText(value: unknown, field: string): Uint8Array {
+  const sigText = text(value, field);
+  const signature = /^(?:[0-9a-fA-F]{2})+$/.test(sigText) ? fromHex(sigText) : decodeBase64Strict(sigText);
+  if (!signature) throw malformed(`${field} must be hex or canonical base64/base64url`);
+  return signature;
+}
+
 // ------------------------------------------------------------------------------------------------
 // meterledger-v1
 // ------------------------------------------------------------------------------------------------
@@ -111,21 +169,21 @@ export const READING_V1_TYPE = 'meterledger.reading.v1';
 const DECIMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/;
 
 /** The time is signed exactly as written; it must be a strict RFC 3339 date-time (see rfc3339.ts). */
-function checkTime(value: unknown): string {
-  const t = text(value, 'time');
+function checkTime(value: unknown, field = 'time'): string {
+  const t = text(value, field);
   try {
     parseRfc3339(t);
   } catch (err) {
-    throw malformed(`time must be a strict RFC 3339 date-time with an offset, e.g. "2024-05-01T12:00:00Z": ${(err as Error).message}`);
+    throw malformed(`${field} must be a strict RFC 3339 date-time with an offset, e.g. "2024-05-01T12:00:00Z": ${(err as Error).message}`);
   }
   return t;
 }
 
-function checkSequence(value: unknown, lexeme?: string): number | null {
+function checkSequence(value: unknown, lexeme?: string, field = 'sequence'): number | null {
   if (value === undefined || value === null) return null;
   const ok =
     typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && (lexeme === undefined || /^(?:0|[1-9][0-9]*)$/.test(lexeme));
-  if (!ok) throw malformed('sequence must be a non-negative integer (written without fraction or exponent) or absent');
+  if (!ok) throw malformed(`${field} must be a non-negative integer (written without fraction or exponent) or absent`);
   return value as number;
 }
 
@@ -160,16 +218,9 @@ function parseMeterledgerV1(raw: string): MeterledgerV1Reading {
   const fields = checkV1Fields(doc, numbers.get('/sequence'));
   if (!isSignatureScheme(doc.scheme)) throw malformed(`scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}`);
   const scheme = doc.scheme;
-  let encoding: SignatureEncoding;
-  try {
-    encoding = signatureEncodingFor(scheme, doc.signatureEncoding);
-  } catch (cause) {
-    throw new CryptoError('MALFORMED_READING', `signatureEncoding: ${(cause as Error).message}`, { cause });
-  }
-  const sigText = text(doc.signature, 'signature');
-  const signature = /^(?:[0-9a-fA-F]{2})+$/.test(sigText) ? fromHex(sigText) : decodeBase64Strict(sigText);
-  if (!signature) throw malformed('signature must be hex or canonical base64/base64url');
-  checkSignatureShape(scheme, signature, encoding, 'signature');
+  declaredEncoding(scheme, doc.signatureEncoding);
+  const signature = signatureFromText(doc.signature, 'signature');
+  const encoding = encodingOf(scheme, doc.signatureEncoding, signature, 'signature');
   return { format: 'meterledger-v1', scheme, signedBytes: encodeReadingV1(fields), signature, signatureEncoding: encoding, fields };
 }
 
@@ -193,8 +244,11 @@ function parseBc4pTasmota(raw: string, options: ParseSignedReadingOptions): Bc4p
   }
   const signature = fromHex(doc.Signature);
   if (!isObject(doc.ENERGY)) throw malformed('ENERGY must be an object');
-  const total = numbers.get('/ENERGY/Total');
-  if (typeof doc.ENERGY.Total !== 'number' || total === undefined) throw malformed('ENERGY.Total must be a number');
+  // Accepted device deviation: Total as a JSON string holding a decimal, padded or with leading zeros
+  // (" 1.581", "0001.581"). The firmware signs the text it prints, so the string's content is signed.
+  const totalNode = doc.ENERGY.Total;
+  const total = typeof totalNode === 'number' ? numbers.get('/ENERGY/Total') : typeof totalNode === 'string' && isDeviceDecimal(totalNode) ? totalNode : undefined;
+  if (total === undefined) throw malformed('ENERGY.Total must be a number, or a string holding a decimal such as "1.581"');
   const fields: Bc4pTasmotaFields = { time, total, energy: doc.ENERGY };
   if (options.topic !== undefined) {
     const m = typeof options.topic === 'string' ? TASMOTA_TOPIC.exec(options.topic) : null;
@@ -245,8 +299,11 @@ function parseOcmf(raw: string): OcmfReading {
   payload.RD.forEach((rd, i) => {
     if (!isObject(rd)) throw malformed(`RD[${i}] must be an object`);
     if (has(rd, 'TM') && typeof rd.TM !== 'string') throw malformed(`RD[${i}].TM must be a string`);
-    if (has(rd, 'RV') && typeof rd.RV !== 'number') throw malformed(`RD[${i}].RV must be a number`);
-    readingValueText.push(numbers.get(`/RD/${i}/RV`));
+    // Accepted device deviation: RV as a JSON string holding a decimal (" 2935.6", "02935.60").
+    if (has(rd, 'RV') && typeof rd.RV !== 'number' && !(typeof rd.RV === 'string' && isDeviceDecimal(rd.RV))) {
+      throw malformed(`RD[${i}].RV must be a number, or a string holding a decimal such as "2935.6"`);
+    }
+    readingValueText.push(typeof rd.RV === 'string' ? rd.RV : numbers.get(`/RD/${i}/RV`));
   });
   if (!has(payload.RD[0] as Record<string, unknown>, 'TM')) throw malformed('RD[0].TM is missing');
 
@@ -293,6 +350,108 @@ function parseOcmf(raw: string): OcmfReading {
 }
 
 // ------------------------------------------------------------------------------------------------
+// chained-v1
+// ------------------------------------------------------------------------------------------------
+
+export const CHAINED_V1_TYPE = 'meterledger.chained.v1';
+/** The `previous` of the first packet of a chain (and of the first packet after a reset). */
+export const CHAINED_ZERO_HASH = '0'.repeat(64);
+
+const CHAINED_PAYLOAD_KEYS = new Set(['type', 'meterId', 'time', 'value', 'unit', 'sequence', 'previous']);
+const CHAINED_PACKET_KEYS = new Set(['type', 'scheme', 'payload', 'signature', 'signatureEncoding']);
+
+function checkChainedSequence(value: unknown, lexeme: string | undefined): number {
+  const sequence = checkSequence(value, lexeme, 'payload.sequence');
+  if (sequence === null) throw malformed('payload.sequence must be a non-negative integer');
+  return sequence;
+}
+
+/**
+ * The bytes a device signs for a 'chained-v1' packet: the UTF-8 of
+ * canonicalJson({ type: 'meterledger.chained.v1', meterId, time, value, unit, sequence, previous }).
+ * Strict (devices should send exactly this): value a decimal string without padding or leading
+ * zeros, previous 64 lowercase hex digits. Throws MALFORMED_READING naming the bad field.
+ */
+export function encodeChainedPayload(fields: ChainedV1Fields): Uint8Array {
+  if (!isObject(fields)) throw malformed('chained-v1 fields must be an object');
+  const f = fields as unknown as Record<string, unknown>;
+  const meterId = text(f.meterId, 'meterId');
+  const time = checkTime(f.time);
+  if (typeof f.value !== 'string' || !DECIMAL.test(f.value)) {
+    throw malformed('value must be a decimal string exactly as measured, e.g. "1.000" (no exponent, no "+", no leading zeros)');
+  }
+  const unit = text(f.unit, 'unit');
+  const sequence = checkSequence(f.sequence);
+  if (sequence === null) throw malformed('sequence must be a non-negative integer');
+  if (typeof f.previous !== 'string' || !/^[0-9a-f]{64}$/.test(f.previous)) {
+    throw malformed('previous must be 64 lowercase hex digits (the SHA-256 of the previous payload, or 64 zeros)');
+  }
+  return utf8Bytes(canonicalJson({ type: CHAINED_V1_TYPE, meterId, time, value: f.value, unit, sequence, previous: f.previous }), 'payload');
+}
+
+/** What signChainedPacket needs of a signer: a SoftwareSigner, or a wrapper around a secure element. */
+export interface ReadingSigner {
+  scheme: SignatureScheme;
+  sign(message: Uint8Array, encoding?: SignatureEncoding): Uint8Array;
+}
+
+/**
+ * Sign a 'chained-v1' packet: encodes the payload (encodeChainedPayload), signs it and returns the wire
+ * text and the payload's hash, which is the `previous` of the next packet. For devices, gateways'
+ * simulators and tests; the signer decides where the private key lives.
+ */
+export function signChainedPacket(signer: ReadingSigner, fields: ChainedV1Fields, signatureEncoding?: SignatureEncoding): { packet: string; hash: string } {
+  const scheme = signer.scheme;
+  if (!isSignatureScheme(scheme)) throw new CryptoError('UNKNOWN_SCHEME', `signer scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}`);
+  const encoding = signatureEncodingFor(scheme, signatureEncoding);
+  const payload = encodeChainedPayload(fields);
+  const signature = signer.sign(payload, encoding);
+  const packet = JSON.stringify({
+    type: CHAINED_V1_TYPE,
+    scheme,
+    payload: Buffer.from(payload).toString('utf8'),
+    signature: toHex(signature),
+    signatureEncoding: encoding,
+  });
+  return { packet, hash: sha256Hex(payload) };
+}
+
+function parseChainedPayload(payloadText: string): ChainedV1Fields {
+  const { value: p, numbers } = parseJsonWithLexemes(payloadText, 'chained-v1 payload');
+  if (!isObject(p)) throw malformed('chained-v1 payload must be a JSON object');
+  for (const k of Object.keys(p)) if (!CHAINED_PAYLOAD_KEYS.has(k)) throw malformed(`unexpected field ${JSON.stringify(k)} in chained-v1 payload`);
+  if (p.type !== CHAINED_V1_TYPE) throw malformed(`payload.type must be "${CHAINED_V1_TYPE}"`);
+  const meterId = text(p.meterId, 'payload.meterId');
+  const time = checkTime(p.time, 'payload.time');
+  // Accepted device deviations: a padded string or leading zeros (" 1.5", "001.5"), or a JSON number.
+  // The payload is signed as text, so the value is interpreted from exactly what was signed.
+  const value = typeof p.value === 'number' ? numbers.get('/value') : typeof p.value === 'string' ? p.value : undefined;
+  if (value === undefined || !isDeviceDecimal(value)) throw malformed('payload.value must be a decimal string such as "1.500" (no exponent, no "+")');
+  const unit = text(p.unit, 'payload.unit');
+  const sequence = checkChainedSequence(p.sequence, numbers.get('/sequence'));
+  // Accepted device deviation: upper-case hex in previous.
+  if (typeof p.previous !== 'string' || !/^[0-9a-fA-F]{64}$/.test(p.previous)) {
+    throw malformed('payload.previous must be 64 hex digits (the SHA-256 of the previous payload, or 64 zeros)');
+  }
+  return { meterId, time, value, unit, sequence, previous: p.previous };
+}
+
+function parseChainedV1(raw: string): ChainedV1Reading {
+  const { value: doc } = parseJsonWithLexemes(raw, 'chained-v1 packet');
+  if (!isObject(doc)) throw malformed('chained-v1 packet must be a JSON object');
+  for (const k of Object.keys(doc)) if (!CHAINED_PACKET_KEYS.has(k)) throw malformed(`unexpected field ${JSON.stringify(k)} in chained-v1 packet`);
+  if (doc.type !== CHAINED_V1_TYPE) throw malformed(`type must be "${CHAINED_V1_TYPE}"`);
+  if (!isSignatureScheme(doc.scheme)) throw malformed(`scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}`);
+  const scheme = doc.scheme;
+  const payload = text(doc.payload, 'payload');
+  const fields = parseChainedPayload(payload);
+  declaredEncoding(scheme, doc.signatureEncoding);
+  const signature = signatureFromText(doc.signature, 'signature');
+  const encoding = encodingOf(scheme, doc.signatureEncoding, signature, 'signature');
+  return { format: 'chained-v1', scheme, signedBytes: utf8Bytes(payload, 'payload'), signature, signatureEncoding: encoding, fields };
+}
+
+// ------------------------------------------------------------------------------------------------
 
 /**
  * Parse a signed meter reading in one of the supported wire formats into the exact bytes the
@@ -304,6 +463,7 @@ function parseOcmf(raw: string): OcmfReading {
 export function parseSignedReading(format: 'meterledger-v1', raw: string): MeterledgerV1Reading;
 export function parseSignedReading(format: 'bc4p-tasmota', raw: string, options?: ParseSignedReadingOptions): Bc4pTasmotaReading;
 export function parseSignedReading(format: 'ocmf', raw: string): OcmfReading;
+export function parseSignedReading(format: 'chained-v1', raw: string): ChainedV1Reading;
 export function parseSignedReading(format: string, raw: string, options?: ParseSignedReadingOptions): SignedReading;
 export function parseSignedReading(format: string, raw: string, options: ParseSignedReadingOptions = {}): SignedReading {
   if (!(SIGNED_READING_FORMATS as readonly string[]).includes(format)) {
@@ -312,5 +472,6 @@ export function parseSignedReading(format: string, raw: string, options: ParseSi
   if (typeof raw !== 'string') throw malformed('raw reading must be a string');
   if (format === 'meterledger-v1') return parseMeterledgerV1(raw);
   if (format === 'bc4p-tasmota') return parseBc4pTasmota(raw, options ?? {});
+  if (format === 'chained-v1') return parseChainedV1(raw);
   return parseOcmf(raw);
 }

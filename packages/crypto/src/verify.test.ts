@@ -8,6 +8,7 @@ import { CryptoError, parsePublicKey, verifySignature, type VerifySignatureReque
 import { toHex } from './bytes';
 import { ECDSA_CURVES } from './curves';
 import { b64, b64url, bigHex, expectCode, hex, RFC6979_P256, RFC8032_ED25519, SECP256K1_VECTORS } from './testing/fixtures';
+import { generateSoftwareSigner } from './signer';
 import { clearKeyCache, KEY_CACHE_LIMIT, keyCacheSize } from './verify';
 
 const utf8 = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
@@ -171,7 +172,9 @@ describe('errors', () => {
   it('MALFORMED_KEY', () => {
     const offCurve = pub.slice();
     offCurve[64] ^= 1;
-    for (const publicKey of [offCurve, pub.subarray(1), 'not a key', '', new Uint8Array(0), b64(pub)]) {
+    // pub.subarray(1) is raw X || Y, a valid key form; 63 bytes is not.
+    expect(verifySignature({ ...ok, publicKey: pub.subarray(1) })).toBe(verifySignature(ok));
+    for (const publicKey of [offCurve, offCurve.subarray(1), pub.subarray(2), 'not a key', '', new Uint8Array(0), b64(pub)]) {
       expectCode(() => verifySignature({ ...ok, publicKey }), 'MALFORMED_KEY');
     }
     expectCode(() => verifySignature({ ...ok, publicKey: { ...parsePublicKey('ecdsa-p256-sha256', pub), spkiDer: offCurve } }), 'MALFORMED_KEY');
@@ -270,6 +273,49 @@ describe('key cache', () => {
     }
     expect(keyCacheSize()).toBe(KEY_CACHE_LIMIT);
     expect(verifySignature({ ...req, publicKey: h })).toBe(true);
+  });
+
+  it('right-key / wrong-key interleavings give the same results with and without the cache', () => {
+    // Two keys per scheme, signatures of each over two messages, every key/message/signature
+    // combination in a fixed shuffled order: run once against a cleared cache before every call
+    // (no hits at all) and once with a warm cache (hits for every key after its first use).
+    const signers = (['ecdsa-p256-sha256', 'ecdsa-secp256k1-sha256', 'ed25519'] as const).flatMap((scheme) => [
+      generateSoftwareSigner(scheme),
+      generateSoftwareSigner(scheme),
+    ]);
+    const messages = ['2023-02-08T13:54:26,1.581', '2023-02-08T13:55:26,1.582'];
+    const cases: VerifySignatureRequest[] = [];
+    for (const signer of signers) {
+      for (const other of signers.filter((o) => o.scheme === signer.scheme)) {
+        for (const m of messages) {
+          const signature = signer.sign(m);
+          for (const message of messages) {
+            for (const publicKey of [other.publicKey.spkiPem, toHex(other.publicKey.raw), other.publicKey.spkiDer, other.publicKey]) {
+              cases.push({ scheme: signer.scheme, publicKey, message, signature });
+            }
+          }
+        }
+      }
+    }
+    // Deterministic shuffle (LCG), so right and wrong keys of one scheme alternate.
+    let seed = 7;
+    for (let i = cases.length - 1; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const j = seed % (i + 1);
+      [cases[i], cases[j]] = [cases[j], cases[i]];
+    }
+    const cold = cases.map((c) => {
+      clearKeyCache();
+      return verifySignature(c);
+    });
+    clearKeyCache();
+    const warm = cases.map((c) => verifySignature(c));
+    const warmAgain = cases.map((c) => verifySignature(c));
+    expect(warm).toEqual(cold);
+    expect(warmAgain).toEqual(cold);
+    expect(cold.filter(Boolean).length).toBe(signers.length * messages.length * 4); // own key, own message, 4 spellings
+    expect(cold.some((x) => !x)).toBe(true);
+    expect(keyCacheSize()).toBe(signers.length * 3); // PEM, hex raw, DER bytes (PublicKeyInfo shares the DER entry)
   });
 
   it('is keyed by scheme and content: no cross-scheme or stale hits', () => {
