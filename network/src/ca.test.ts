@@ -75,6 +75,8 @@ describe('enrollment plan', () => {
       'enroll ptb-registrar',
       'register ptb-verifier',
       'enroll ptb-verifier',
+      'register ptb-auditor',
+      'enroll ptb-auditor',
       'register ptb-norole',
       'enroll ptb-norole',
     ]);
@@ -87,6 +89,7 @@ describe('enrollment plan', () => {
     expect(flag(reg('ptb-registrar'), '--id.type')).toBe('client');
     expect(flag(reg('ptb-registrar'), '--id.attrs')).toBe('meterledger.role=registrar:ecert');
     expect(flag(reg('ptb-verifier'), '--id.attrs')).toBe('meterledger.role=verifier:ecert');
+    expect(flag(reg('ptb-auditor'), '--id.attrs')).toBe('meterledger.role=auditor:ecert');
     expect(reg('ptb-norole')).not.toContain('--id.attrs');
     expect(flag(reg('ptb-peer0'), '--id.type')).toBe('peer');
     expect(flag(reg('ptb-orgadmin'), '--id.type')).toBe('admin');

@@ -118,6 +118,8 @@ describe('peer lifecycle commands', () => {
       '/state/orgs/PTB/tlsca.pem',
       '127.0.0.1:8051',
       '/state/orgs/Inmetro/tlsca.pem',
+      '127.0.0.1:13051',
+      '/state/orgs/Operator/tlsca.pem',
     ]);
     expect(flag(a, '--sequence')).toBe('3');
   });

@@ -50,7 +50,7 @@ describe('meterledger-network CLI', () => {
   it('up fails at the binary check, with the install message, before doing anything else', async () => {
     const state = tmp('s-');
     const { out, error } = await cli(noFabric(state), 'up');
-    expect(out).toBe('[1/13] checking Fabric binaries ... FAILED' + out.slice(out.indexOf(' (')));
+    expect(out).toBe('[1/14] checking Fabric binaries and mosquitto ... FAILED' + out.slice(out.indexOf(' (')));
     expect(error?.message).toContain('checking Fabric binaries failed');
     expect(error?.message).toContain('no usable Hyperledger Fabric');
     expect(error?.message).toContain('FABRIC_BIN_DIR');
@@ -65,9 +65,10 @@ describe('meterledger-network CLI', () => {
     fs.writeFileSync(path.join(state, 'run', 'ghost.pid'), '999999999\n');
     const { out, error } = await cli({ MLEDGER_STATE_DIR: state }, 'down', '--purge');
     expect(error).toBeUndefined();
-    expect(out).toContain('[1/6] stopping chaincode servers ... ok: 2 were not running');
-    expect(out).toContain('[5/6] stopping leftover processes ... ok: 1 stale pid files removed');
-    expect(out).toContain(`[6/6] deleting ${state} (keeping bin/) ... ok`);
+    expect(out).toContain('[1/7] stopping chaincode servers ... ok: 3 were not running');
+    expect(out).toContain('[2/7] stopping the MQTT broker ... ok: 1 were not running');
+    expect(out).toContain('[6/7] stopping leftover processes ... ok: 1 stale pid files removed');
+    expect(out).toContain(`[7/7] deleting ${state} (keeping bin/) ... ok`);
     expect(fs.readdirSync(state)).toEqual(['bin']);
   });
 
@@ -77,6 +78,9 @@ describe('meterledger-network CLI', () => {
     expect(out).toContain('Fabric binaries missing: peer, orderer');
     expect(out).toMatch(/peer0\.ptb\.meterledger\.local +peer +down/);
     expect(out).toMatch(/chaincode-Inmetro +chaincode +down/);
+    expect(out).toMatch(/peer0\.operator\.meterledger\.local +peer +down/);
+    expect(out).toMatch(/mosquitto +mqtt +down +pid - +ports 6883$/m);
+    expect(out).toContain('mqtt broker: mqtt://127.0.0.1:6883');
   });
 
   it('reports an invalid topology file clearly', async () => {

@@ -1,14 +1,15 @@
 #!/usr/bin/env node
-// meterledger-network: up | down [--purge] | deploy [--upgrade] | status | compose | profile
+// meterledger-network: up | down [--purge] | deploy [--upgrade] | status | compose | profile | broker <start|stop|restart>
 import { Command, InvalidArgumentError } from 'commander';
 import { readDeployedDefinition, targetDefinition } from './chaincode';
 import { renderCompose } from './compose';
 import { deploy } from './deploy';
+import { restartBroker, startBroker, stopBroker } from './mqtt';
 import { down, nativeContext, up, type Runtime } from './network';
 import { DEFAULT_TOPOLOGY, defaultStatePaths } from './paths';
 import { buildProfile } from './profile';
 import { collectStatus, formatStatus, notServing } from './status';
-import { loadTopology } from './topology';
+import { loadTopology, mqttUrl } from './topology';
 
 function portOffset(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`--port-offset must be a non-negative integer, got "${value}"`);
@@ -56,6 +57,21 @@ export function buildCli(
       const s = await collectStatus(nativeContext(rt.topology, rt.paths));
       out(formatStatus(rt.topology, s) + '\n');
       if (notServing(s).length) outcome.exitCode = 3;
+    });
+  program
+    .command('broker')
+    .description('start, stop or restart the MQTT broker (mosquitto) alone; the rest of the network is untouched')
+    .argument('<action>', 'start | stop | restart')
+    .action(async (action: string) => {
+      const rt = runtime();
+      const url = mqttUrl(rt.topology);
+      if (!url) throw new InvalidArgumentError(`${program.opts<{ topology: string }>().topology} has no mqtt section`);
+      if (action === 'start') out(`mosquitto: ${await startBroker(rt.topology, rt.paths, env)} (${url})\n`);
+      else if (action === 'stop') out(`mosquitto: ${await stopBroker(rt.paths)}\n`);
+      else if (action === 'restart') {
+        await restartBroker(rt.topology, rt.paths, env);
+        out(`mosquitto: restarted (${url})\n`);
+      } else throw new InvalidArgumentError(`broker: unknown action "${action}" (start, stop or restart)`);
     });
   program
     .command('compose')

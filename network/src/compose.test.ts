@@ -8,7 +8,8 @@ import { loadTopology } from './topology';
 const t = loadTopology(DEFAULT_TOPOLOGY);
 const committedText = fs.readFileSync(path.join(REPO_ROOT, 'docker-compose.yaml'), 'utf8');
 type Service = { image: string; network_mode: string; environment?: Record<string, string>; command: string[]; labels?: Record<string, string>; profiles?: string[] };
-const committed = parse(committedText) as { name: string; services: Record<string, Service> };
+type Config = { content: string };
+const committed = parse(committedText) as { name: string; services: Record<string, Service & { configs?: { source: string; target: string }[] }>; configs?: Record<string, Config> };
 
 describe('docker-compose.yaml', () => {
   it('is exactly what the generator produces from topology.yaml now (regenerate: node network/dist/cli.js compose > docker-compose.yaml)', () => {
@@ -22,7 +23,7 @@ describe('docker-compose.yaml', () => {
 
   it('runs the official 2.5 / 1.5 images', () => {
     const images = new Set(Object.values(committed.services).map((s) => s.image));
-    expect(images).toEqual(new Set([IMAGES.ca, IMAGES.orderer, IMAGES.peer, IMAGES.tools, IMAGES.node]));
+    expect(images).toEqual(new Set([IMAGES.ca, IMAGES.orderer, IMAGES.peer, IMAGES.tools, IMAGES.node, IMAGES.mqtt]));
     expect(IMAGES).toMatchObject({ ca: 'hyperledger/fabric-ca:1.5', orderer: 'hyperledger/fabric-orderer:2.5', peer: 'hyperledger/fabric-peer:2.5', tools: 'hyperledger/fabric-tools:2.5' });
   });
 
@@ -38,12 +39,26 @@ describe('docker-compose.yaml', () => {
         'orderer3.meterledger.local',
         'peer0.ptb.meterledger.local',
         'peer0.inmetro.meterledger.local',
+        'ca.operator.meterledger.local',
+        'peer0.operator.meterledger.local',
+        'chaincode-operator',
+        'mosquitto',
       ]),
     );
     const orgs = new Set(Object.values(committed.services).map((s) => s.labels?.['meterledger.org']).filter(Boolean));
     expect(orgs).toEqual(new Set(['OrdererOrg', ...t.orgs.map((o) => o.name)]));
     const mspIds = new Set(Object.values(committed.services).flatMap((s) => [s.environment?.CORE_PEER_LOCALMSPID, s.environment?.ORDERER_GENERAL_LOCALMSPID]).filter(Boolean));
-    expect(mspIds).toEqual(new Set(['OrdererMSP', 'PTBMSP', 'InmetroMSP']));
+    expect(mspIds).toEqual(new Set(['OrdererMSP', 'PTBMSP', 'InmetroMSP', 'OperatorMSP']));
+  });
+
+  it('runs the MQTT broker with the native broker’s mosquitto.conf (container paths, persistence under /state)', () => {
+    const broker = committed.services.mosquitto;
+    expect(broker.image).toBe('eclipse-mosquitto:2');
+    expect(broker.configs).toEqual([{ source: 'mosquitto.conf', target: '/mosquitto/config/mosquitto.conf' }]);
+    const conf = committed.configs?.['mosquitto.conf'].content ?? '';
+    expect(conf).toContain(`listener ${t.mqtt?.port} 127.0.0.1\n`);
+    expect(conf).toContain('persistence true\npersistence_location /state/mqtt/data/\n');
+    expect(conf).toContain('allow_anonymous true\n');
   });
 
   it('listens on every port of topology.yaml (host networking, 127.0.0.1)', () => {

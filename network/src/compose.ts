@@ -10,6 +10,7 @@ import { Document } from 'yaml';
 import { caProcessName, caServerArgs, caServerEnv } from './ca';
 import { chaincodePackage, chaincodeProcessName, serverAddress } from './chaincode';
 import { ordererEnv, peerEnv, type EnvContext } from './env';
+import { BROKER_PROCESS, renderMosquittoConf } from './mqtt';
 import { statePaths } from './paths';
 import { allOrgs, caHost, ordererHost, peerHost, type Topology } from './topology';
 
@@ -19,6 +20,7 @@ export const IMAGES = {
   peer: 'hyperledger/fabric-peer:2.5',
   tools: 'hyperledger/fabric-tools:2.5',
   node: 'node:20',
+  mqtt: 'eclipse-mosquitto:2',
 } as const;
 
 const CONTAINER_STATE = '/state';
@@ -39,7 +41,8 @@ run; the native scripts are the supported way. The long-running nodes are define
 identities, creating/joining the channel and deploying chaincode are the same one-shot steps
 network/up.sh and network/deploy.sh perform (the fabric-tools and fabric-ca images contain the
 CLIs they need). Chaincode servers: \`docker compose --profile chaincode up -d\` after deploy
-(CHAINCODE_ID_<ORG> defaults to the package id of the first definition).`;
+(CHAINCODE_ID_<ORG> defaults to the package id of the first definition). The MQTT broker runs the
+mosquitto.conf network/up.sh generates, with the state folder's paths inside the container.`;
 
 export function buildCompose(t: Topology) {
   const ctx: EnvContext = {
@@ -94,6 +97,19 @@ export function buildCompose(t: Topology) {
       volumes: ['./:/repo:ro'],
     };
   }
+  let configs: Record<string, { content: string }> | undefined;
+  if (t.mqtt) {
+    // The same mosquitto.conf as the native broker's, with the container's paths; the image runs as root.
+    configs = { 'mosquitto.conf': { content: renderMosquittoConf(t, ctx.paths, { user: 'root' }) } };
+    services[BROKER_PROCESS] = {
+      image: IMAGES.mqtt,
+      ...base,
+      labels: { 'meterledger.process': BROKER_PROCESS },
+      configs: [{ source: 'mosquitto.conf', target: '/mosquitto/config/mosquitto.conf' }],
+      command: ['mosquitto', '-c', '/mosquitto/config/mosquitto.conf'],
+      volumes: [STATE_VOLUME],
+    };
+  }
   services.tools = {
     image: IMAGES.tools,
     network_mode: 'host',
@@ -103,7 +119,7 @@ export function buildCompose(t: Topology) {
     command: ['sleep', 'infinity'],
     volumes: [STATE_VOLUME],
   };
-  return { name: 'meterledger', services };
+  return { name: 'meterledger', services, ...(configs ? { configs } : {}) };
 }
 
 export function renderCompose(t: Topology): string {

@@ -18,14 +18,15 @@ const doc = parse(renderConfigtx(t, paths)) as {
 const profile = doc.Profiles[CHANNEL_PROFILE];
 
 describe('configtx.yaml', () => {
-  it('declares the orderer org and both authorities with their MSP folders', () => {
+  it('declares the orderer org, both authorities and the operator with their MSP folders', () => {
     expect(doc.Organizations.map((o) => [o.Name, o.ID, o.MSPDir])).toEqual([
       ['OrdererOrg', 'OrdererMSP', '/state/orgs/OrdererOrg/msp'],
       ['PTB', 'PTBMSP', '/state/orgs/PTB/msp'],
       ['Inmetro', 'InmetroMSP', '/state/orgs/Inmetro/msp'],
+      ['Operator', 'OperatorMSP', '/state/orgs/Operator/msp'],
     ]);
     expect(profile.Orderer.Organizations.map((o) => o.ID)).toEqual(['OrdererMSP']);
-    expect(profile.Application.Organizations.map((o) => o.ID)).toEqual(['PTBMSP', 'InmetroMSP']);
+    expect(profile.Application.Organizations.map((o) => o.ID)).toEqual(['PTBMSP', 'InmetroMSP', 'OperatorMSP']);
   });
 
   it('makes the 3 orderers Raft consenters on their cluster ports, with their TLS certificates', () => {
@@ -51,7 +52,11 @@ describe('configtx.yaml', () => {
   });
 
   it('puts each org’s first peer in as anchor peer', () => {
-    expect(profile.Application.Organizations.map((o) => o.AnchorPeers)).toEqual([[{ Host: '127.0.0.1', Port: 7051 }], [{ Host: '127.0.0.1', Port: 8051 }]]);
+    expect(profile.Application.Organizations.map((o) => o.AnchorPeers)).toEqual([
+      [{ Host: '127.0.0.1', Port: 7051 }],
+      [{ Host: '127.0.0.1', Port: 8051 }],
+      [{ Host: '127.0.0.1', Port: 13051 }],
+    ]);
   });
 
   it('uses Fabric 2.5 capabilities: Channel V2_0 (V2_5 does not exist there), Orderer V2_0, Application V2_5', () => {

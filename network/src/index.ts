@@ -1,8 +1,9 @@
 // Public API of @meterledger/network: the network.json type the SDKs read, and the building blocks
 // of the CLI for tests and tools.
 export type { NetworkProfile, OrgProfile, PeerProfile, IdentityProfile } from '@meterledger/client';
-export { buildProfile } from './profile';
-export { loadTopology, parseTopology, TopologyError, type Topology } from './topology';
+export { buildProfile, type WrittenProfile } from './profile';
+export { BROKER_PROCESS, brokerTarget, mqttReadiness, renderMosquittoConf, restartBroker, restartBrokerFromEnv, startBroker, stopBroker } from './mqtt';
+export { loadTopology, mqttUrl, parseTopology, TopologyError, type Topology } from './topology';
 export { defaultStatePaths, resolveStateDir, statePaths, type StatePaths } from './paths';
 export { renderCompose } from './compose';
 export { renderConfigtx } from './configtx';

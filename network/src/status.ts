@@ -5,10 +5,11 @@ import { channelHeight } from './channel';
 import { chaincodeProcessName, lifecycleCommands, parseCommitted, type ChaincodeDefinition } from './chaincode';
 import type { EnvContext } from './env';
 import { missingBinaries } from './fabric';
+import { BROKER_PROCESS } from './mqtt';
 import { portOpen, runCapture, runningPid } from './process';
-import { allOrgs, ordererHost, peerHost, type Topology } from './topology';
+import { allOrgs, mqttUrl, ordererHost, peerHost, type Topology } from './topology';
 
-export type ProcessKind = 'ca' | 'orderer' | 'peer' | 'chaincode';
+export type ProcessKind = 'ca' | 'orderer' | 'peer' | 'mqtt' | 'chaincode';
 
 export interface PlannedProcess {
   name: string;
@@ -28,6 +29,8 @@ export function plannedProcesses(t: Topology): PlannedProcess[] {
   for (const org of t.orgs) {
     for (const p of org.peers) out.push({ name: peerHost(t, org, p), kind: 'peer', org: org.name, ports: [p.port, p.chaincodePort, p.operationsPort] });
   }
+  // Started by `up` after the peers; the chaincode servers come with `deploy`.
+  if (t.mqtt) out.push({ name: BROKER_PROCESS, kind: 'mqtt', org: '-', ports: [t.mqtt.port] });
   for (const org of t.orgs) out.push({ name: chaincodeProcessName(org), kind: 'chaincode', org: org.name, ports: [t.chaincode.serverPorts[org.name]] });
   return out;
 }
@@ -83,6 +86,8 @@ export function formatStatus(t: Topology, s: NetworkStatus): string {
       ? `chaincode ${s.chaincode.name}: committed, version ${s.chaincode.version}, sequence ${s.chaincode.sequence}`
       : `chaincode ${t.chaincode.name}: not committed (or network down)`,
   );
+  const mqtt = mqttUrl(t);
+  if (mqtt) lines.push(`mqtt broker: ${mqtt}`);
   const notUp = notServing(s);
   lines.push(notUp.length ? `NOT SERVING: ${notUp.map((p) => `${p.name} (${processState(p)})`).join(', ')}` : `all ${s.processes.length} processes up`);
   return lines.join('\n');

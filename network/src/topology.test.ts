@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULT_TOPOLOGY, NETWORK_DIR } from './paths';
-import { caHost, caName, enrollmentId, loadTopology, ordererHost, parseTopology, peerHost, registryBootstrap, TopologyError, type Topology } from './topology';
+import { caHost, caName, enrollmentId, loadTopology, mqttUrl, ordererHost, parseTopology, peerHost, registryBootstrap, shiftPorts, TopologyError, type Topology } from './topology';
 
 const raw = () => parse(fs.readFileSync(DEFAULT_TOPOLOGY, 'utf8')) as Record<string, unknown> & { orgs: Record<string, unknown>[] };
 
@@ -14,6 +14,7 @@ function allPorts(t: Topology): number[] {
     ...t.ordererOrg.orderers.flatMap((o) => [o.port, o.adminPort, o.clusterPort, o.operationsPort]),
     ...t.orgs.flatMap((o) => [o.ca.port, o.ca.operationsPort, ...o.peers.flatMap((p) => [p.port, p.chaincodePort, p.operationsPort])]),
     ...Object.values(t.chaincode.serverPorts),
+    ...(t.mqtt ? [t.mqtt.port] : []),
   ];
 }
 
@@ -34,10 +35,11 @@ describe('network/topologies/dev.yaml', () => {
     for (const o of t.ordererOrg.orderers) expect(Object.keys(o).sort()).toEqual(['adminPort', 'clusterPort', 'name', 'operationsPort', 'port']);
   });
 
-  it('has the authority orgs PTB and Inmetro, each with a peer, a CA and a chaincode server port', () => {
+  it('has the authority orgs PTB and Inmetro and the metering operator, each with a peer, a CA and a chaincode server port', () => {
     expect(t.orgs.map((o) => [o.name, o.mspId, o.kind])).toEqual([
       ['PTB', 'PTBMSP', 'authority'],
       ['Inmetro', 'InmetroMSP', 'authority'],
+      ['Operator', 'OperatorMSP', 'operator'],
     ]);
     for (const org of t.orgs) {
       expect(org.peers.length).toBeGreaterThanOrEqual(1);
@@ -46,15 +48,34 @@ describe('network/topologies/dev.yaml', () => {
     }
   });
 
-  it('gives every authority the admin, registrar, verifier and norole identities', () => {
-    for (const org of t.orgs) {
+  it('gives every authority the admin, registrar, verifier, auditor and norole identities', () => {
+    for (const org of t.orgs.filter((o) => o.kind === 'authority')) {
       expect(org.identities).toEqual([
         { name: 'admin', type: 'admin', role: 'admin' },
         { name: 'registrar', type: 'client', role: 'registrar' },
         { name: 'verifier', type: 'client', role: 'verifier' },
+        { name: 'auditor', type: 'client', role: 'auditor' },
         { name: 'norole', type: 'client' },
       ]);
     }
+  });
+
+  it('gives the operator an admin, the metering gateway and an auditor, on ports of its own (13xxx), and no registry role', () => {
+    const operator = t.orgs[2];
+    expect(operator.identities).toEqual([
+      { name: 'admin', type: 'admin', role: 'admin' },
+      { name: 'gateway', type: 'client', role: 'gateway' },
+      { name: 'auditor', type: 'client', role: 'auditor' },
+    ]);
+    expect(operator.ca).toEqual({ port: 13054, operationsPort: 23054 });
+    expect(operator.peers).toEqual([{ name: 'peer0', port: 13051, chaincodePort: 13052, operationsPort: 23051 }]);
+    expect(t.chaincode.serverPorts.Operator).toBe(13100);
+    expect(registryBootstrap(t).authorityMspIds).not.toContain('OperatorMSP');
+  });
+
+  it('declares the MQTT broker on 1883', () => {
+    expect(t.mqtt).toEqual({ port: 1883 });
+    expect(mqttUrl(t)).toBe('mqtt://127.0.0.1:1883');
   });
 
   it('uses every port once (PTB peer on 7051, PTB CA on 7054)', () => {
@@ -114,6 +135,28 @@ describe('topology validation', () => {
     expect(msg).toContain('"orgadmin" is reserved');
   });
 
+  it('rejects an MQTT port another process uses, and an mqtt section with unknown keys', () => {
+    expect(invalid((d) => (d.mqtt = { port: 7051 }))).toContain('port 7051 is used by both PTB peer0 and MQTT broker');
+    expect(invalid((d) => (d.mqtt = { port: 1883, host: '0.0.0.0' }))).toMatch(/mqtt: Unrecognized key\(s\) in object: 'host'/);
+  });
+
+  it('accepts a topology without an mqtt section (no broker, no URL)', () => {
+    const doc = raw();
+    delete doc.mqtt;
+    const t = parseTopology(doc);
+    expect(t.mqtt).toBeUndefined();
+    expect(mqttUrl(t)).toBeNull();
+  });
+
+  it('keeps operators out of registry.authorities, and out of the default authorities', () => {
+    expect(invalid((d) => ((d.registry as { authorities: string[] }).authorities = ['PTB', 'Operator']))).toContain(
+      'registry.authorities names Operator, which is not an authority org (kind operator)',
+    );
+    const doc = raw();
+    delete doc.registry;
+    expect(registryBootstrap(parseTopology(doc))).toEqual({ approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] });
+  });
+
   it('rejects an invalid channel name and unsupported org kinds', () => {
     expect(invalid((d) => (d.channel = 'NMI Channel'))).toMatch(/channel: a Fabric channel name/);
     expect(invalid((d) => (d.orgs[0].kind = 'manufacturer'))).toMatch(/orgs\.0\.kind/);
@@ -130,7 +173,7 @@ describe('topology validation', () => {
       identities: [{ name: 'admin', type: 'admin', role: 'admin' }],
     });
     (doc.chaincode as { serverPorts: Record<string, number> }).serverPorts.Lab = 10100;
-    expect(parseTopology(doc).orgs.map((o) => o.name)).toEqual(['PTB', 'Inmetro', 'Lab']);
+    expect(parseTopology(doc).orgs.map((o) => o.name)).toEqual(['PTB', 'Inmetro', 'Operator', 'Lab']);
   });
 
   it('explains unreadable and non-YAML files', () => {
@@ -148,7 +191,8 @@ describe('port offset', () => {
     expect(moved.ordererOrg.orderers[0]).toEqual({ ...base.ordererOrg.orderers[0], port: 10050, adminPort: 10053, clusterPort: 10057, operationsPort: 20050 });
     expect(moved.orgs[0].peers[0].port).toBe(base.orgs[0].peers[0].port + 3000);
     expect(moved.orgs[1].ca).toEqual({ port: base.orgs[1].ca.port + 3000, operationsPort: base.orgs[1].ca.operationsPort + 3000 });
-    expect(moved.chaincode.serverPorts).toEqual({ PTB: 10100, Inmetro: 11100 });
+    expect(moved.chaincode.serverPorts).toEqual({ PTB: 10100, Inmetro: 11100, Operator: 16100 });
+    expect(moved.mqtt).toEqual({ port: 4883 });
     expect(moved.channel).toBe(base.channel);
     expect(moved.orgs.map((o) => o.identities)).toEqual(base.orgs.map((o) => o.identities));
   });
@@ -161,12 +205,22 @@ describe('port offset', () => {
 describe('network/topologies/nmi-002.yaml (002 §5)', () => {
   const t = loadTopology(path.join(NETWORK_DIR, 'topologies', 'nmi-002.yaml'));
 
-  it('has PTB and Inmetro with two peers each and five Raft orderers', () => {
+  it('has PTB and Inmetro with two peers each, the operator with one, five Raft orderers and the MQTT broker', () => {
     expect(t.ordererOrg.orderers).toHaveLength(5);
-    expect(t.orgs.map((o) => [o.name, o.peers.length])).toEqual([
-      ['PTB', 2],
-      ['Inmetro', 2],
+    expect(t.orgs.map((o) => [o.name, o.kind, o.peers.length])).toEqual([
+      ['PTB', 'authority', 2],
+      ['Inmetro', 'authority', 2],
+      ['Operator', 'operator', 1],
     ]);
+    expect(t.orgs[2].identities.map((i) => [i.name, i.role])).toEqual([
+      ['admin', 'admin'],
+      ['gateway', 'gateway'],
+      ['auditor', 'auditor'],
+    ]);
+    for (const org of t.orgs) expect(org.identities.find((i) => i.name === 'auditor')?.role).toBe('auditor');
+    expect(t.mqtt).toEqual({ port: 1883 });
+    const ports = allPorts(t);
+    expect(new Set(ports).size).toBe(ports.length);
     expect(registryBootstrap(t)).toEqual({ approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] });
   });
 });
@@ -185,5 +239,27 @@ describe('registry bootstrap and ordering settings', () => {
       /ordering\.batchTimeout: a duration such as 250ms or 2s[\s\S]*registry\.authorities names Lab, which is not an authority org/,
     );
     expect(() => parseTopology({ ...base, registry: { approvalThreshold: 3 } })).toThrow(/registry\.approvalThreshold 3 exceeds the 2 authorities/);
+  });
+});
+
+describe('networks run side by side (dev on +0, the integration suite on +500, bench:registry on +4200)', () => {
+  // test/affiliation.test.ts adds a third NMI, Lab, on 12xxx at run time.
+  const withLab = (file: string, offset: number): Topology => {
+    const doc = parse(fs.readFileSync(file, 'utf8')) as ReturnType<typeof raw> & { chaincode: { serverPorts: Record<string, number> } };
+    doc.chaincode.serverPorts.Lab = 12100;
+    doc.orgs.push({ name: 'Lab', mspId: 'LabMSP', kind: 'authority', ca: { port: 12054, operationsPort: 22054 }, peers: [{ name: 'peer0', port: 12051, chaincodePort: 12052, operationsPort: 22051 }] });
+    return parseTopology(shiftPorts(doc, offset));
+  };
+  const nmi = path.join(NETWORK_DIR, 'topologies', 'nmi-002.yaml');
+
+  it('never share a port, the operator, Lab and the broker included', () => {
+    const networks = [
+      { name: 'dev+Lab', ports: allPorts(withLab(DEFAULT_TOPOLOGY, 0)) },
+      { name: 'nmi-002+Lab +500', ports: allPorts(withLab(nmi, 500)) },
+      { name: 'nmi-002 +4200', ports: allPorts(loadTopology(nmi, { portOffset: 4200 })) },
+    ];
+    for (const [i, a] of networks.entries()) {
+      for (const b of networks.slice(i + 1)) expect([a.name, b.name, a.ports.filter((p) => b.ports.includes(p))]).toEqual([a.name, b.name, []]);
+    }
   });
 });

@@ -36,8 +36,9 @@ const peerOrgSchema = z
   .object({
     name: orgName,
     mspId,
-    // Only authorities exist today; later issues add other kinds as data.
-    kind: z.enum(['authority']),
+    // authority: a metrology institute, may be a registry authority (registry.authorities);
+    // operator: runs metering infrastructure (the gateway that submits signed readings), never a registry authority.
+    kind: z.enum(['authority', 'operator']),
     domain: dnsName.optional(),
     ca: caSchema,
     peers: z.array(peerSchema).min(1),
@@ -69,6 +70,9 @@ const orderingSchema = z
   })
   .strict();
 
+/** The MQTT broker (mosquitto) meters and the metering gateway talk through, on `host`. */
+const mqttSchema = z.object({ port }).strict();
+
 /** The registry's first configuration, written by `deploy` (002 §4.2.2: more than one RA must inspect a meter). */
 const registrySchema = z
   .object({
@@ -95,6 +99,8 @@ export const topologySchema = z
       .strict(),
     ordering: orderingSchema.default({}),
     registry: registrySchema.optional(),
+    /** Omitted: `up` runs no broker and network.json has no mqtt entry. */
+    mqtt: mqttSchema.optional(),
     ordererOrg: ordererOrgSchema,
     orgs: z.array(peerOrgSchema).min(1),
   })
@@ -110,6 +116,7 @@ export type AnyOrg = PeerOrg | OrdererOrg;
 export type Peer = PeerOrg['peers'][number];
 export type Orderer = OrdererOrg['orderers'][number];
 export type Identity = PeerOrg['identities'][number];
+export type OrgKind = PeerOrg['kind'];
 
 /** The identity the tooling itself uses to administer each org (join channels, approve chaincode). */
 export const ORG_ADMIN = 'orgadmin';
@@ -144,6 +151,7 @@ function crossChecks(t: z.infer<typeof topologySchema>): string[] {
     }
   }
   for (const [org, p] of Object.entries(t.chaincode.serverPorts)) usePort(p, `${org} chaincode server`);
+  if (t.mqtt) usePort(t.mqtt.port, 'MQTT broker');
 
   const allOrgs: { name: string; mspId: string }[] = [o, ...t.orgs];
   duplicates(allOrgs.map((x) => x.name.toLowerCase())).forEach((n) => problems.push(`org name "${n}" is declared twice (names are compared case-insensitively)`));
@@ -158,7 +166,8 @@ function crossChecks(t: z.infer<typeof topologySchema>): string[] {
   if (t.registry) {
     const authorities = t.registry.authorities ?? t.orgs.filter((org) => org.kind === 'authority').map((org) => org.name);
     for (const name of authorities) {
-      if (!t.orgs.some((org) => org.name === name && org.kind === 'authority')) problems.push(`registry.authorities names ${name}, which is not an authority org`);
+      const org = t.orgs.find((o) => o.name === name);
+      if (!org || org.kind !== 'authority') problems.push(`registry.authorities names ${name}, which is not an authority org${org ? ` (kind ${org.kind})` : ''}`);
     }
     if (t.registry.approvalThreshold > authorities.length) {
       problems.push(`registry.approvalThreshold ${t.registry.approvalThreshold} exceeds the ${authorities.length} authorities`);
@@ -244,6 +253,10 @@ export function enrollmentId(org: AnyOrg, name: string): string {
 }
 export function address(t: Topology, p: number): string {
   return `${t.host}:${p}`;
+}
+/** Where clients reach the topology's MQTT broker, e.g. mqtt://127.0.0.1:1883; null without an mqtt section. */
+export function mqttUrl(t: Topology): string | null {
+  return t.mqtt ? `mqtt://${t.host}:${t.mqtt.port}` : null;
 }
 export function allOrgs(t: Topology): AnyOrg[] {
   return [t.ordererOrg, ...t.orgs];
