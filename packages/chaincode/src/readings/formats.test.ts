@@ -47,17 +47,17 @@ describe('readings in every device format, through submitReadings', () => {
     const se = generateSoftwareSigner('ecdsa-p256-sha256');
     await driver.registerActive(se, 'sm-1');
     const at = '2026-04-01T00:20:00Z';
-    const fields = (sequence: number, minute: string, previous: string) => ({ meterId: 'sm-1', time: `2026-04-01T00:${minute}:00Z`, value: `${sequence}.5`, unit: 'kWh', sequence, previous });
+    const fields = (sequence: number, minute: string, previous: string) => ({ meterId: 'sm-1', time: `2026-04-01T00:${minute}:00Z`, value: `${minute}.5`, unit: 'kWh', sequence, previous });
     const p1 = signChainedPacket(se, fields(1, '00', CHAINED_ZERO_HASH));
     const p2 = signChainedPacket(se, fields(2, '15', p1.hash));
     const lost = signChainedPacket(se, fields(3, '30', p2.hash));
     const p4 = signChainedPacket(se, fields(4, '45', lost.hash));
-    const restart = signChainedPacket(se, fields(5, '50', CHAINED_ZERO_HASH));
+    const restart = signChainedPacket(se, fields(0, '50', CHAINED_ZERO_HASH)); // numbering restarts too
     const submit = (packets: { packet: string }[], when = at) => driver.submit(packets.map((p) => ({ format: 'chained-v1' as const, payload: p.packet })), { at: when });
     expect((await submit([p1, p2])).outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted']);
     const later = '2026-04-01T00:55:00Z';
     expect((await submit([p4, restart], later)).outcomes.map((o) => o.code ?? o.status)).toEqual(['CHAIN_GAP', 'accepted']);
     const [stored] = (await driver.getReadingsAt({ meterId: 'sm-1', times: ['2026-04-01T00:50:00Z'] })).readings;
-    expect(stored).toMatchObject({ reset: 'chain', sequence: 5, chain: { hash: restart.hash, previous: CHAINED_ZERO_HASH } });
+    expect(stored).toMatchObject({ reset: 'chain', sequence: 0, chain: { hash: restart.hash, previous: CHAINED_ZERO_HASH } });
   });
 });

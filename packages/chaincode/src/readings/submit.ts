@@ -169,7 +169,9 @@ function checkSignature(parsed: SignedReading, key: KeyVersionRecord, meterId: s
 function checkOrder(facts: ReadingFacts, head: ReadingHead | undefined, key: KeyVersionRecord): { head: ReadingHead; reset?: ReadingRecord['reset'] } {
   let reset: ReadingRecord['reset'];
   if (head) {
-    if (facts.sequence !== null && head.sequence !== null && facts.sequence <= head.sequence) {
+    // A chain restart (previous = zeros) may restart the device's numbering too.
+    const chainRestart = facts.chain !== null && facts.chain.previous === ZERO_HASH;
+    if (!chainRestart && facts.sequence !== null && head.sequence !== null && facts.sequence <= head.sequence) {
       reject('SEQUENCE_REPLAYED', `sequence ${facts.sequence} is not above the last accepted sequence ${head.sequence}`);
     }
     if (facts.time <= head.time) reject('OUT_OF_ORDER', `time ${facts.time} is not after the last accepted reading at ${head.time}`);
