@@ -47,7 +47,7 @@ describe('readings in every device format, through submitReadings', () => {
     const se = generateSoftwareSigner('ecdsa-p256-sha256');
     await driver.registerActive(se, 'sm-1');
     const at = '2026-04-01T00:20:00Z';
-    const fields = (sequence: number, minute: string, previous: string) => ({ meterId: 'sm-1', time: `2026-04-01T00:${minute}:00Z`, value: `${minute}.5`, unit: 'kWh', sequence, previous });
+    const fields = (sequence: number, minute: string, previous: string) => ({ meterId: 'sm-1', time: `2026-04-01T00:${minute}:00Z`, value: `${Number(minute)}.5`, unit: 'kWh', sequence, previous });
     const p1 = signChainedPacket(se, fields(1, '00', CHAINED_ZERO_HASH));
     const p2 = signChainedPacket(se, fields(2, '15', p1.hash));
     const lost = signChainedPacket(se, fields(3, '30', p2.hash));
