@@ -82,8 +82,9 @@ export class ReadingsProposals implements ProposalContract {
           getResult: () => endorsement.payload,
           submit: async () => {
             if (fault === 'hang-before-commit') return new Promise<never>(() => undefined);
-            const code = fault === 'mvcc' ? StatusCode.MVCC_READ_CONFLICT : StatusCode[endorsement.commit()];
-            this.submitted.push({ transactionId, items, code: StatusCode[code] });
+            const name = fault === 'mvcc' ? 'MVCC_READ_CONFLICT' : endorsement.commit();
+            const code = StatusCode[name];
+            this.submitted.push({ transactionId, items, code: name });
             if (fault === 'hang-after-commit') return new Promise<never>(() => undefined);
             return {
               getResult: () => endorsement.payload,
