@@ -29,7 +29,14 @@ export interface MqttBridgeOptions {
   /** Default `tele/+/SENSOR`. */
   topic?: string;
   /** Further mqtt.js options (username, password, TLS, ...); clientId, clean, customHandleAcks and the reconnect period are set by the bridge. */
-  mqttOptions?: Omit<IClientOptions, 'clientId' | 'clean' | 'customHandleAcks'>;
+  mqttOptions?: Omit<IClientOptions, 'clientId' | 'clean' | 'customHandleAcks' | 'protocolVersion'>;
+  /**
+   * 5 (default): MQTT 5, PUBACK sent from mqtt.js's customHandleAcks after the durable enqueue; 4: MQTT
+   * 3.1.1 for older brokers, the same through mqtt.js's handleMessage hook.
+   */
+  protocolVersion?: 4 | 5;
+  /** MQTT 5: how long the broker keeps the session (and queues messages) while the bridge is away; default 30 days. */
+  sessionExpirySeconds?: number;
   /** Delay between reconnection attempts (default 1000 ms). */
   reconnectPeriodMs?: number;
   logger?: GatewayLogger;
@@ -147,26 +154,42 @@ export class MqttBridge extends EventEmitter<MqttBridgeEvents> {
   async start(): Promise<void> {
     if (this.#client) throw new Error('the bridge is already started');
     const topic = this.#options.topic ?? 'tele/+/SENSOR';
+    const v5 = (this.#options.protocolVersion ?? 5) === 5;
+    // Handle one message; acknowledge (ack()) only once it is durable. On failure: no PUBACK, and the
+    // connection is dropped so that the broker delivers the message again after the reconnection.
+    const handle = (t: string, message: Buffer, ack: () => void) => {
+      this.handleMessage(t, message).then(ack, (err: unknown) => {
+        this.stats.enqueueFailures++;
+        const text = (err as Error).message;
+        this.#log.error(`mqtt-bridge: could not queue a message on ${t} (${text}); reconnecting without acknowledging it`);
+        this.emit('enqueueFailed', { topic: t, message: text });
+        client.stream?.destroy();
+      });
+    };
     const client = mqtt.connect(this.#options.url, {
       ...this.#options.mqttOptions,
       clientId: this.#options.clientId,
       clean: false,
       reconnectPeriod: this.#options.reconnectPeriodMs ?? 1000,
       resubscribe: true,
-      customHandleAcks: (t: string, message: Buffer, _packet: IPublishPacket, done: (error: Error | number, code?: number) => void) => {
-        this.handleMessage(t, message).then(
-          () => done(0),
-          (err: unknown) => {
-            // Not acknowledged: drop the connection so that the broker delivers it again after reconnecting.
-            this.stats.enqueueFailures++;
-            const message = (err as Error).message;
-            this.#log.error(`mqtt-bridge: could not queue a message on ${t} (${message}); reconnecting without acknowledging it`);
-            this.emit('enqueueFailed', { topic: t, message });
-            client.stream?.destroy();
-          },
-        );
-      },
+      protocolVersion: v5 ? 5 : 4,
+      ...(v5
+        ? {
+            // MQTT 5: the session outlives the connection only with a session expiry interval.
+            properties: { ...this.#options.mqttOptions?.properties, sessionExpiryInterval: this.#options.sessionExpirySeconds ?? 30 * 24 * 3600 },
+            // mqtt.js sends the PUBACK of a QoS 1 message when `done` is called.
+            customHandleAcks: (t: string, message: Buffer, _packet: IPublishPacket, done: (error: Error | number, code?: number) => void) => handle(t, message, () => done(0)),
+          }
+        : {}),
     });
+    if (!v5) {
+      // MQTT 3.1.1 (mqtt.js applies customHandleAcks to MQTT 5 only): handleMessage runs before the PUBACK
+      // is sent, one message at a time.
+      client.handleMessage = (packet, callback) => {
+        if (packet.cmd !== 'publish') return callback();
+        handle(packet.topic, packet.payload as Buffer, () => callback());
+      };
+    }
     this.#client = client;
     client.on('connect', (connack) => {
       this.stats.connects++;
