@@ -137,7 +137,8 @@ export async function signTasmotaMessage(
   if (!DEVICE.test(message.device)) throw new RangeError(`device must be a topic level without / + # or blanks, got ${JSON.stringify(message.device)}`);
   if (!DECIMAL.test(message.total)) throw new RangeError(`total must be a decimal such as "1.581", got ${JSON.stringify(message.total)}`);
   const topic = `tele/${message.device}/SENSOR`;
-  const { Total: _ignored, ...energy } = message.energy ?? {};
+  const energy = { ...message.energy };
+  delete energy.Total;
   // ENERGY with Total spliced in as its exact decimal text (JSON.stringify would print 1.000 as 1).
   const energyJson = JSON.stringify({ ...energy, Total: TOTAL_MARKER }).replace(`"${TOTAL_MARKER}"`, message.total);
   const build = (signatureHex: string) => `{"Time":${JSON.stringify(message.time)},"ENERGY":${energyJson},"Signature":"${signatureHex}"}`;

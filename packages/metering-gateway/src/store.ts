@@ -90,7 +90,7 @@ export class DurableQueue {
     for await (const key of this.#db.keys({ gte: 'o!', lt: 'o"', reverse: true, limit: 1 })) last = Math.max(last, Number(key.slice(2, 2 + SEQ_DIGITS)));
     this.#lastSeq = last;
     let count = 0;
-    for await (const _ of this.#db.keys({ gte: 'q!', lt: 'q"' })) count++;
+    for await (const key of this.#db.keys({ gte: 'q!', lt: 'q"' })) if (key) count++; // counted, not held: a backlog may be large
     this.#queued = count;
     await this.#loadWindow(0);
   }
