@@ -36,7 +36,7 @@ import {
   type SoftwareSigner,
 } from '@meterledger/crypto';
 // The exact decimal arithmetic the chaincode uses, for the brute-force answer.
-import { aggregateOf } from '../packages/chaincode/src/readings/aggregate';
+import { aggregateOf } from '@meterledger/contract-api';
 import { KINDS, cpuDelta, cpuSnapshot, networkProcesses, networkUnderTest, type CpuMs } from './cpu';
 import { environment, percentile, saveResults } from './report';
 

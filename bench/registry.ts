@@ -29,13 +29,10 @@
  *   BENCH_LABEL              free text saved with the results (what this run tries)
  *   BENCH_NO_SAVE=1          do not write bench/results/
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import {
   connect,
-  defaultProfilePath,
   type ContractClient,
   loadNetworkProfile,
   MeterledgerError,

@@ -8,8 +8,7 @@ import {
   type WindowLevel,
   type WindowSeal,
 } from '@meterledger/contract-api';
-import { aggregateOfValues, sameDecimal, type RecomputedAggregate } from './decimal';
-import { CHILD_LEVEL, windowOf } from './windows';
+import { CHILD_LEVEL, aggregateOf, compareDecimals, windowOf, type Aggregate } from '@meterledger/contract-api';
 
 /** A raw entry of a series: what aggregates and commitments are computed from. */
 export interface RawEntry extends CommittedReading {
@@ -60,7 +59,7 @@ export interface AggregateCheck {
   start: string;
   end: string;
   /** From the raw readings (listReadings), with the commitment a seal over them must carry. */
-  recomputed: RecomputedAggregate & { commitment: string };
+  recomputed: Aggregate & { commitment: string };
   /** What listAggregates answers for the window (its seal, or the merge of partial aggregates). */
   listed: WindowAggregate | null;
   seal: WindowSeal | null;
@@ -77,7 +76,7 @@ export interface AggregateCheck {
   ok: boolean;
 }
 
-function aggregateProblems(what: string, expected: RecomputedAggregate, actual: { sum: string; count: number; min: string; max: string }): string[] {
+function aggregateProblems(what: string, expected: Aggregate, actual: { sum: string; count: number; min: string; max: string }): string[] {
   const problems: string[] = [];
   if (actual.count !== expected.count) problems.push(`${what} count ${actual.count}, raw readings ${expected.count}`);
   for (const field of ['sum', 'min', 'max'] as const) {
@@ -99,7 +98,7 @@ export function compareWindow(input: {
 }): AggregateCheck {
   const { level, entries, listed, sealView } = input;
   const seal = sealView.seal;
-  const recomputed = { ...aggregateOfValues(entries.map((e) => e.value)), commitment: commitmentOf(level, entries) };
+  const recomputed = { ...aggregateOf(entries.map((e) => e.value)), commitment: commitmentOf(level, entries) };
   const mismatches: string[] = [];
   if (!listed) mismatches.push('listAggregates did not return the window');
   const listedProblems = listed ? aggregateProblems('listAggregates', recomputed, listed) : [];
@@ -157,4 +156,10 @@ function explainCommitment(level: WindowLevel, entries: readonly RawEntry[], vie
     }
   }
   return out;
+}
+
+/** Equal as numbers (empty strings, the min and max of no values, equal only each other). */
+function sameDecimal(a: string, b: string): boolean {
+  if (a === '' || b === '') return a === b;
+  return compareDecimals(a, b) === 0;
 }

@@ -6,7 +6,7 @@ import type { ReadingRecord, SubmittedReading } from '@meterledger/contract-api'
 import type { SoftwareSigner } from '@meterledger/crypto';
 import { v1Payload, type V1Reading } from '../../chaincode/src/testing/readings-driver';
 import { AuditorClient } from './auditor-client';
-import { aggregateOfValues, compareDecimals } from './decimal';
+import { aggregateOf as aggregateOfValues, compareDecimals } from '@meterledger/contract-api';
 import type { FollowedReadings } from './follow';
 import { InProcessReadingsNetwork } from './testing/in-process-readings';
 

@@ -20,11 +20,12 @@ import {
   type VerificationResult,
   type WindowLevel,
 } from '@meterledger/contract-api';
+import { parseRfc3339 } from '@meterledger/crypto';
 import { compareWindow, rawEntryOf, type AggregateCheck, type RawEntry } from './aggregate-check';
 import { followReadingsEvents, type ChaincodeEventSource, type FollowReadingsOptions, type FollowSummary, type FollowedReadings } from './follow';
 import { analyseReadings, type AuditReport, type ReportOptions } from './report';
 import { verifyReadingOffline, verifyRequestOf, type OfflineVerification } from './verification';
-import { levelOfWindow, windowEnd, windowStart } from './windows';
+import { levelOfWindow, windowEnd, windowStart } from '@meterledger/contract-api';
 
 /** The part of a ContractClient the AuditorClient uses. */
 export type ContractLike = Pick<ContractClient, 'submit' | 'evaluate'>;
@@ -54,6 +55,15 @@ export type CheckedSeries = { meterId: string } | { group: string; meterIds: rea
 
 function isConnection(target: AuditorTargets | MeterledgerConnection): target is MeterledgerConnection {
   return 'transport' in target && typeof (target as MeterledgerConnection).contract === 'function';
+}
+
+/** An RFC 3339 time as the chaincode stores it (UTC, ms); anything else as it is, for the chaincode to refuse. */
+function utcOrAsIs(time: string): string {
+  try {
+    return parseRfc3339(time).utc;
+  } catch {
+    return time;
+  }
 }
 
 function localError(code: string, message: string): MeterledgerError {
@@ -209,6 +219,7 @@ export class AuditorClient {
    * chain resets, time gaps beyond `expectedIntervalMs`), resets, key changes and clock problems.
    */
   async report(meterId: string, from: string, to: string, options: ReportOptions = {}): Promise<AuditReport> {
+    [from, to] = [utcOrAsIs(from), utcOrAsIs(to)];
     const readings: ReadingRecord[] = [];
     for await (const r of this.listAllReadings({ meterId, from, to, pageSize: 1000 })) readings.push(r);
     const verifications = options.verify === false ? undefined : await Promise.all(readings.map((r) => this.verifyOffline(r)));

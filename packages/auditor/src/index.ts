@@ -7,7 +7,6 @@ export {
   type SeriesRef,
 } from './auditor-client';
 export { commitmentOf, compareWindow, rawEntryOf, type AggregateCheck, type RawEntry } from './aggregate-check';
-export { aggregateOfValues, compareDecimals, type RecomputedAggregate } from './decimal';
 export {
   followReadingsEvents,
   type ChaincodeEventSource,
@@ -27,4 +26,3 @@ export {
   type Reset,
 } from './report';
 export { verifyReadingOffline, verifyRequestOf, type OfflineFailure, type OfflineVerification } from './verification';
-export { CHILD_LEVEL, WINDOW_LEVELS, levelOfWindow, nextWindow, windowEnd, windowOf, windowStart } from './windows';

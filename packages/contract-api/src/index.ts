@@ -65,3 +65,5 @@ export type * from './readings-types';
 export { READINGS_ACCEPTED_EVENT } from './readings-types';
 export { READINGS_LIMITS } from './readings-limits';
 export { readingsCommitment, windowsCommitment, type CommittedReading, type CommittedWindow } from './readings-commitment';
+export * from './readings/windows';
+export * from './readings/aggregate';

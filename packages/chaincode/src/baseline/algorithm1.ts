@@ -7,9 +7,9 @@ import type { StateStore, TxContext } from '../ledger/state-store';
 import { requireRole } from '../registry/access';
 import { actorOf } from '../registry/actor';
 import type { Request } from '../registry/requests';
-import { addValue, emptyAggregate, type Aggregate } from '../readings/aggregate';
+import { addValue, emptyAggregate, type Aggregate } from '@meterledger/contract-api';
 import { ReadingRejectionError, SUBMITTER_ROLES, verifySubmittedReading } from '../readings/submit';
-import { WINDOW_LEVELS, windowsOf } from '../readings/windows';
+import { WINDOW_LEVELS, windowsOf } from '@meterledger/contract-api';
 
 /**
  * 001's Algorithm 1, for `npm run bench:readings` only: one reading per transaction, stored, then each

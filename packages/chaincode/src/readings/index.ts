@@ -1,5 +1,3 @@
-export * from './windows';
-export * from './aggregate';
 export { valueKey } from './value-key';
 export { READING_KEY_TYPES, seriesLabel, type SeriesRef } from './keys';
 export { SUBMITTER_ROLES, submitReadings, type GroupEntry, type ReadingHead } from './submit';

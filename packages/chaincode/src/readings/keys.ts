@@ -1,5 +1,5 @@
 import { KEY_END, stateKey } from '../ledger/state-key';
-import type { WindowLevel } from './windows';
+import type { WindowLevel } from '@meterledger/contract-api';
 
 /**
  * Key layout of the readings contract (see ../ledger/state-key.ts for the encoding). A series is one

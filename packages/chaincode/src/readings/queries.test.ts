@@ -1,8 +1,8 @@
 import { formatUtcMillis, generateSoftwareSigner, parseRfc3339 } from '@meterledger/crypto';
 import { readingsCommitment, windowsCommitment, type WindowLevel } from '@meterledger/contract-api';
 import { ReadingsDriver, v1Item } from '../testing/readings-driver';
-import { aggregateOf, average, compareDecimals } from './aggregate';
-import { WINDOW_LEVELS, windowOf } from './windows';
+import { aggregateOf, average, compareDecimals } from '@meterledger/contract-api';
+import { WINDOW_LEVELS, windowOf } from '@meterledger/contract-api';
 
 function mulberry32(seed: number): () => number {
   return () => {

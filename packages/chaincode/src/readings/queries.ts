@@ -18,11 +18,11 @@ import { KEY_END, KEY_SEPARATOR } from '../ledger/state-key';
 import type { StateStore, TxContext } from '../ledger/state-store';
 import { requireRole } from '../registry/access';
 import type { Request } from '../registry/requests';
-import { average, emptyAggregate, mergeAggregates, type Aggregate } from './aggregate';
+import { average, emptyAggregate, mergeAggregates, type Aggregate } from '@meterledger/contract-api';
 import { partialPrefix, readingKey, readingRange, sealKey, seriesLabel, seriesOf, valueIndexMeterPrefix, valueIndexPrefix, type SeriesRef } from './keys';
 import { aggregateOfSeal, childSeals, firstYearWithData, rawEntries } from './seal';
 import { valueKey } from './value-key';
-import { coverRange, nextWindow, windowEnd, windowOf, windowStart, type WindowLevel } from './windows';
+import { coverRange, nextWindow, windowEnd, windowOf, windowStart, type WindowLevel } from '@meterledger/contract-api';
 
 /** Who may read readings and aggregates: auditors of any org. */
 export const READER_ROLES = ['auditor'] as const;

@@ -14,10 +14,10 @@ import { KEY_END, splitStateKey } from '../ledger/state-key';
 import type { StateStore, TxContext } from '../ledger/state-store';
 import { requireRole } from '../registry/access';
 import type { Request } from '../registry/requests';
-import { emptyAggregate, mergeAggregates, aggregateOf, type Aggregate } from './aggregate';
+import { emptyAggregate, mergeAggregates, aggregateOf, type Aggregate } from '@meterledger/contract-api';
 import { partialPrefix, sealKey, sealPrefix, sealRangeKey, seriesLabel, seriesOf, seriesRawRange, type SeriesRef } from './keys';
 import type { GroupEntry } from './submit';
-import { WINDOW_LEVELS, coverRange, windowEnd, windowOf, windowStart, type WindowLevel } from './windows';
+import { WINDOW_LEVELS, coverRange, windowEnd, windowOf, windowStart, type WindowLevel } from '@meterledger/contract-api';
 
 /** Who may seal: gateways (after their uploads) and auditors; sealing only freezes what the ledger already holds. */
 export const SEALER_ROLES = ['gateway', 'auditor'] as const;

@@ -26,10 +26,10 @@ import { readMeter } from '../registry/meters';
 import type { Request } from '../registry/requests';
 import type { KeyVersionRecord, MeterRecord } from '../registry/types';
 import { keyValidAt } from '../registry/verification';
-import { addValue, compareDecimals, emptyAggregate, type Aggregate } from './aggregate';
+import { addValue, compareDecimals, emptyAggregate, type Aggregate } from '@meterledger/contract-api';
 import { groupReadingKey, headKey, partialKey, readingKey, sealKey, valueIndexKey, type SeriesRef } from './keys';
 import { valueKey } from './value-key';
-import { WINDOW_LEVELS, windowsOf, type WindowLevel } from './windows';
+import { WINDOW_LEVELS, windowsOf, type WindowLevel } from '@meterledger/contract-api';
 
 /** Who may submit readings: metering gateways (the `meterledger.role=gateway` certificate attribute), of any org. */
 export const SUBMITTER_ROLES = ['gateway'] as const;

@@ -1,4 +1,4 @@
-import { compareDecimals } from './aggregate';
+import { compareDecimals } from '@meterledger/contract-api';
 import { valueKey } from './value-key';
 
 function randomDecimal(rand: () => number): string {

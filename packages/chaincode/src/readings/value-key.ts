@@ -1,4 +1,4 @@
-import { parseDecimal } from './aggregate';
+import { parseDecimal } from '@meterledger/contract-api';
 
 /**
  * An order-preserving text encoding of decimals, for the value index (Q2): for any decimals a, b,

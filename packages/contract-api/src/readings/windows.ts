@@ -20,9 +20,12 @@ import {
   parseRfc3339,
 } from '@meterledger/crypto';
 
-import type { WindowLevel } from '@meterledger/contract-api';
+import type { WindowLevel } from '../readings-types';
 
 export type { WindowLevel };
+
+/** The next finer level (undefined for minute): the children of a window are windows of this level. */
+export const CHILD_LEVEL: Readonly<Partial<Record<WindowLevel, WindowLevel>>> = Object.freeze({ hour: 'minute', day: 'hour', month: 'day', year: 'month' });
 
 /** Finest first. */
 export const WINDOW_LEVELS: readonly WindowLevel[] = ['minute', 'hour', 'day', 'month', 'year'];
@@ -197,4 +200,12 @@ export function coverRange(t1: string, t2: string): RangeCover {
   }
   if (coreTo < to) cover.raw.push({ from: formatMs(coreTo), to: formatMs(to) });
   return cover;
+}
+
+/** The level a window id belongs to, from its shape (and a real date). */
+export function levelOfWindow(id: string): WindowLevel {
+  const level = WINDOW_LEVELS.find((l) => ID_PATTERN[l].test(id));
+  if (!level) throw new RangeError(`"${id}" is not a window id (YYYY, YYYY-MM, YYYY-MM-DD, YYYY-MM-DDTHH or YYYY-MM-DDTHH:MM)`);
+  startMs(level, id);
+  return level;
 }
