@@ -17,7 +17,10 @@ export const EXIT = {
   CONFLICT: 6,
   NETWORK: 7,
   LOCAL_CONFIGURATION: 8,
-  /** `verify` / `verify --record` answered `valid: false` (the call itself succeeded). */
+  /**
+   * `verify` / `verify --record` answered `valid: false` (the call itself succeeded); `readings check`
+   * found a disagreement; `readings report` found readings that do not verify.
+   */
   NOT_VALID: 9,
 } as const;
 
@@ -47,6 +50,11 @@ export const ERROR_CLASS: Readonly<Record<ErrorCode, ErrorClass>> = {
   UNKNOWN_SIGNATURE_ENCODING: 'input',
   BAD_PROOF_OF_POSSESSION: 'input',
   PROVER_FAILED: 'input',
+  // readings: a reading the chaincode refused as it is (`readings submit` exits with the class of the first rejection).
+  MALFORMED_READING: 'input',
+  METER_ID_MISMATCH: 'input',
+  SIGNATURE_MISMATCH: 'input',
+  CLOCK_SKEW: 'input',
   // 4: the caller's org or role may not do this.
   UNAUTHORIZED: 'authorization',
   // 5: what the request names does not exist.
@@ -64,6 +72,14 @@ export const ERROR_CLASS: Readonly<Record<ErrorCode, ErrorClass>> = {
   NOT_CONFIGURED: 'conflict',
   ALREADY_CONFIGURED: 'conflict',
   PROPOSAL_SUPERSEDED: 'conflict',
+  // readings: refused because of what the ledger already holds for the meter.
+  NO_KEY_VALID_AT_TIME: 'conflict',
+  READING_CONFLICT: 'conflict',
+  SEQUENCE_REPLAYED: 'conflict',
+  OUT_OF_ORDER: 'conflict',
+  CHAIN_GAP: 'conflict',
+  TOTAL_DECREASED: 'conflict',
+  WINDOW_SEALED: 'conflict',
   // 7: the network did not carry the transaction out (or its outcome is unknown: COMMIT_STATUS_UNAVAILABLE).
   UNAVAILABLE: 'network',
   COMMIT_STATUS_UNAVAILABLE: 'network',

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { newNonce, softwareProver, type AuthorityClient } from '@meterledger/authority';
-import { MeterledgerError, TRANSPORT_KINDS, type TransportKind } from '@meterledger/client';
-import type { ListMetersQuery, MeterRecord, Page, PossessionProof, VerificationRecord } from '@meterledger/contract-api';
+import { newNonce, softwareProver } from '@meterledger/authority';
+import { MeterledgerError, TRANSPORT_KINDS } from '@meterledger/client';
+import type { ListMetersQuery, MeterRecord, PossessionProof, VerificationRecord } from '@meterledger/contract-api';
 import { SIGNATURE_SCHEMES, buildPossessionChallenge, type SignatureEncoding, type SignatureScheme, type SoftwareSigner } from '@meterledger/crypto';
 import { Command, CommanderError, Option } from 'commander';
+import { action, collectList, pageOptions, pageQuery, type CliDeps, type PageOptions, type Run } from './context';
 import { EXIT, UsageError, exitCodeFor } from './exit-codes';
 import { checkPublicKey, fromCryptoError, loadKeyFile, positiveInteger, publicKeyArgument, readInputFile, scheme as schemeOf } from './inputs';
 import {
@@ -19,35 +20,12 @@ import {
   formatVerificationRecord,
   humanError,
   jsonLine,
-  prettyJson,
   toJsonError,
-  type Output,
 } from './output';
-import { openNetworkSession, type OpenSession, type Session } from './session';
+import { readingsCommands } from './readings-commands';
+import { openNetworkSession } from './session';
 
-export interface CliDeps {
-  /** How to reach the registry; default: connect() of @meterledger/client. */
-  openSession: OpenSession;
-  output: Output;
-  /** For MLEDGER_ORG / MLEDGER_IDENTITY. (The profile and transport are located by the client from process.env.) */
-  env: NodeJS.ProcessEnv;
-}
-
-interface GlobalOptions {
-  org?: string;
-  identity?: string;
-  profile?: string;
-  transport?: TransportKind;
-  json?: boolean;
-}
-
-/** What one invocation shares between the parser and the actions. */
-interface Run {
-  deps: CliDeps;
-  json: boolean;
-  exitCode: number;
-  session?: Session;
-}
+export type { CliDeps };
 
 const REVOCATION_REASONS = ['keyCompromise', 'decommissioned', 'superseded', 'other'] as const;
 const SIGNATURE_ENCODINGS = ['der', 'raw'] as const;
@@ -58,92 +36,6 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
-}
-
-// ---- per-command context -----------------------------------------------------------------------
-
-class Ctx {
-  constructor(
-    readonly run: Run,
-    readonly globals: GlobalOptions,
-  ) {}
-
-  /** The connected registry, opened on first use with the global options (and MLEDGER_ORG / MLEDGER_IDENTITY). */
-  async session(): Promise<Session> {
-    if (this.run.session) return this.run.session;
-    const env = this.run.deps.env;
-    const org = this.globals.org ?? nonEmpty(env.MLEDGER_ORG);
-    const identity = this.globals.identity ?? nonEmpty(env.MLEDGER_IDENTITY);
-    if (org === undefined) throw new UsageError('--org <org> is required (or set MLEDGER_ORG)');
-    if (identity === undefined) throw new UsageError('--identity <name> is required (or set MLEDGER_IDENTITY)');
-    this.run.session = await this.run.deps.openSession({
-      org,
-      identity,
-      ...(this.globals.profile !== undefined ? { profile: this.globals.profile } : {}),
-      ...(this.globals.transport !== undefined ? { transport: this.globals.transport } : {}),
-    });
-    return this.run.session;
-  }
-
-  async registry(): Promise<AuthorityClient> {
-    return (await this.session()).registry;
-  }
-
-  /** The result: `--json` as canonical, indented JSON; otherwise rendered for people. */
-  emit<T>(value: T, human: (value: T) => string): void {
-    this.run.deps.output.stdout(this.run.json ? prettyJson(value) : human(value) + '\n');
-  }
-
-  /** One page of a listing, and (for people, on stderr) how to get the next. */
-  emitPage<T>(page: Page<T>, line: (item: T) => string, nextHint: string): void {
-    const out = this.run.deps.output;
-    if (this.run.json) return out.stdout(prettyJson(page));
-    for (const item of page.items) out.stdout(line(item) + '\n');
-    out.stderr(page.bookmark ? `more: ${nextHint} --bookmark ${page.bookmark}\n` : `(${page.items.length} shown, last page)\n`);
-  }
-
-  /** Every item, printed as it arrives: one line of canonical JSON per item with `--json` (JSON Lines). */
-  async emitAll<T>(items: AsyncIterable<T>, line: (item: T) => string): Promise<void> {
-    const out = this.run.deps.output;
-    for await (const item of items) out.stdout(this.run.json ? jsonLine(item) : line(item) + '\n');
-  }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value !== undefined && value.trim() !== '' ? value : undefined;
-}
-
-/** Wrap an action: build its context from the global options, run it, let errors reach runCli. */
-function action<A extends unknown[]>(run: Run, fn: (ctx: Ctx, ...args: A) => Promise<void>) {
-  return async (...args: unknown[]) => {
-    const cmd = args[args.length - 1] as Command;
-    const globals = cmd.optsWithGlobals<GlobalOptions>();
-    run.json = Boolean(globals.json); // as parsed (the pre-scan would also see a `--json` that is an option's value)
-    const ctx = new Ctx(run, globals);
-    await fn(ctx, ...(args.slice(0, -1) as A));
-  };
-}
-
-// ---- option helpers ------------------------------------------------------------------------------
-
-function collectList(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((v) => v.trim()).filter((v) => v !== '')];
-}
-
-const pageOptions = (cmd: Command): Command =>
-  cmd
-    .option('--page-size <n>', 'items per page (the chaincode allows 1..1000; default 100)', positiveInteger('--page-size'))
-    .option('--bookmark <bookmark>', 'continue after a previous page (its bookmark)')
-    .option('--all', 'every page, streamed as it arrives (JSON Lines with --json)');
-
-interface PageOptions {
-  pageSize?: number;
-  bookmark?: string;
-  all?: boolean;
-}
-
-function pageQuery(o: PageOptions): { pageSize?: number; bookmark?: string } {
-  return { ...(o.pageSize !== undefined ? { pageSize: o.pageSize } : {}), ...(o.bookmark !== undefined ? { bookmark: o.bookmark } : {}) };
 }
 
 const possessionOptions = (cmd: Command): Command =>
@@ -527,7 +419,14 @@ function buildProgram(run: Run): Command {
   registryCommands(program, run);
   meterCommands(program, run);
   verifyCommands(program, run);
+  readingsCommands(program, run);
   return program;
+}
+
+async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** --json anywhere before `--` (known before commander has parsed, so that usage errors are JSON too). */
@@ -546,6 +445,7 @@ export async function runCli(argv: readonly string[], deps: Partial<CliDeps> = {
       openSession: deps.openSession ?? openNetworkSession,
       output: deps.output ?? { stdout: (s) => void process.stdout.write(s), stderr: (s) => void process.stderr.write(s) },
       env: deps.env ?? process.env,
+      readStdin: deps.readStdin ?? readProcessStdin,
     },
     json: wantsJson(argv),
     exitCode: EXIT.OK,

@@ -1,3 +1,4 @@
+import { AuditorClient } from '@meterledger/auditor';
 import { AuthorityClient } from '@meterledger/authority';
 import { connect, type TransportKind } from '@meterledger/client';
 
@@ -16,9 +17,11 @@ export interface SessionOptions {
   transport?: TransportKind;
 }
 
-/** An identity connected to the registry. */
+/** An identity connected to the chaincode: the registry and the readings contracts. */
 export interface Session {
   registry: AuthorityClient;
+  /** The readings contract, with the registry's key history for offline verification. */
+  readings: AuditorClient;
   /** The channel possession challenges are bound to. */
   channel: string;
   close(): void;
@@ -38,5 +41,10 @@ export const openNetworkSession: OpenSession = async (options) => {
     identity: options.identity,
     ...(options.transport !== undefined ? { transport: options.transport } : {}),
   });
-  return { registry: new AuthorityClient(connection), channel: connection.channel, close: () => connection.close() };
+  return {
+    registry: new AuthorityClient(connection),
+    readings: new AuditorClient(connection),
+    channel: connection.channel,
+    close: () => connection.close(),
+  };
 };

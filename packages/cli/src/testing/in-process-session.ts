@@ -1,16 +1,18 @@
+import { AuditorClient } from '@meterledger/auditor';
 import { AuthorityClient } from '@meterledger/authority';
-import { ProfileError } from '@meterledger/client';
+import { ContractClient, ProfileError } from '@meterledger/client';
+import { READINGS_CONTRACT } from '@meterledger/contract-api';
 // Test-only code of sibling packages (never built): the REAL chaincode (fabric-shim routing,
 // MeterRegistryContract, the registry functions) over an in-memory ledger, behind fabric-gateway's proposal
 // surface, with X.509 test identities carrying the meterledger.role attribute.
-import { InProcessRegistry } from '../../../authority/src/testing/in-process-registry';
+import { InProcessProposals, InProcessRegistry } from '../../../authority/src/testing/in-process-registry';
 import { IDENTITIES, type IdentityName } from '../../../chaincode/src/testing/identities';
 import type { OpenSession, SessionOptions } from '../session';
 
 /** The channel the in-memory ledger reports (MemoryLedger's default), bound into possession challenges. */
 export const IN_PROCESS_CHANNEL = 'nmichannel';
 
-/** `--org PTB --identity registrar` → the test identity `ptbRegistrar` (org by profile key or MSP id). */
+/** `--org PTB --identity registrar` → the test identity `ptbRegistrar`, `--org Operator --identity gateway` → `operatorGateway` (org by profile key or MSP id). */
 export function identityName(org: string, identity: string): IdentityName | undefined {
   const key = org.replace(/MSP$/, '').toLowerCase();
   const role = identity === 'norole' ? 'NoRole' : identity.charAt(0).toUpperCase() + identity.slice(1);
@@ -36,6 +38,8 @@ export function inProcessSessions(network: InProcessRegistry = new InProcessRegi
     let closed = false;
     return {
       registry: new AuthorityClient(network.contract(name), { channel: IN_PROCESS_CHANNEL, mspId }),
+      // The readings contract of the same chaincode and ledger (no event source: followReadings is the auditor's tests' business).
+      readings: new AuditorClient({ readings: new ContractClient(new InProcessProposals(network.chaincode, IDENTITIES[name], READINGS_CONTRACT)), registry: network.contract(name) }),
       channel: IN_PROCESS_CHANNEL,
       close: () => {
         if (!closed) open--;
