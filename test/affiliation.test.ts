@@ -43,7 +43,7 @@ it('a third NMI joins the running channel and, once the authorities admit it, re
   const topology = topologyWithLab();
   for (const command of ['up', 'deploy']) execFileSync(process.execPath, [cli, '--topology', topology, command], { stdio: 'pipe' });
   const profile = JSON.parse(fs.readFileSync(path.join(stateDir(), 'network.json'), 'utf8')) as { orgs: Record<string, unknown> };
-  expect(Object.keys(profile.orgs)).toEqual(['PTB', 'Inmetro', 'Lab']);
+  expect(Object.keys(profile.orgs)).toEqual(['PTB', 'Inmetro', 'Operator', 'Lab']);
 
   const labRegistrar = await authority('Lab', 'registrar');
   const meter = generateSoftwareSigner('ecdsa-p256-sha256');

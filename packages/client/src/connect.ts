@@ -397,6 +397,9 @@ export async function connect(options: ConnectOptions): Promise<MeterledgerConne
         asLocalhost,
         timeouts: { evaluate: deadlines.evaluate, endorse: deadlines.endorse, commitStatus: deadlines.commitStatus },
         resolution: options.resolution,
+        registryEndorsers: Object.values(profile.orgs)
+          .filter((o) => o.kind === 'authority')
+          .map((o) => o.mspId),
       }),
     );
   }

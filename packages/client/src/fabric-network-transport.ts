@@ -1,3 +1,4 @@
+import { REGISTRY_CONTRACT } from '@meterledger/contract-api';
 import { StatusCode } from '@hyperledger/fabric-gateway';
 import type * as FabricNetwork from 'fabric-network';
 import { resolveCommit, type ResolutionOptions, type ResubmitOutcome } from './commit-resolution';
@@ -42,6 +43,13 @@ export interface FabricNetworkConnectOptions {
   asLocalhost: boolean;
   timeouts: FabricNetworkTimeouts;
   resolution?: ResolutionOptions;
+  /**
+   * The orgs that endorse submits of the registry contract (the network's authority orgs). fabric-network
+   * 2.2 plans endorsements from the chaincode-level policy alone, which any majority of orgs satisfies;
+   * a meter's key-level policy names the authorities that approved it, so a plan without them commits as
+   * ENDORSEMENT_POLICY_FAILURE. (The Fabric Gateway plans with key-level policies itself.)
+   */
+  registryEndorsers?: readonly string[];
   /** The fabric-network module (tests inject a fake); default `import('fabric-network')`. */
   fabricNetwork?: Pick<FnModule, 'Gateway' | 'Wallets'>;
 }
@@ -177,6 +185,8 @@ export interface FabricNetworkContext {
   /** Where to look transactions up, in order. */
   ledgerTargets: () => readonly LedgerTarget[];
   resolution?: ResolutionOptions;
+  /** Endorsing orgs for submits that name none (see FabricNetworkConnectOptions.registryEndorsers). */
+  defaultEndorsers?: readonly string[];
 }
 
 /** Calls on one contract through fabric-network, with the same outcomes and codes as the gateway transport. */
@@ -195,7 +205,8 @@ export class FabricNetworkContractTransport implements ContractTransport {
       throw fromFabricNetworkError(err, undefined, 'evaluate');
     }
     if (invocation.transientData) tx.setTransient(toTransient(invocation.transientData));
-    if (invocation.endorsingOrganizations) tx.setEndorsingOrganizations(...invocation.endorsingOrganizations);
+    const endorsers = invocation.endorsingOrganizations ?? this.#ctx.defaultEndorsers;
+    if (endorsers && endorsers.length > 0) tx.setEndorsingOrganizations(...endorsers);
     return tx;
   }
 
@@ -371,6 +382,7 @@ export async function connectFabricNetwork(options: FabricNetworkConnectOptions)
           timeouts: options.timeouts,
           ledgerTargets,
           resolution: options.resolution,
+          ...((contractName ?? REGISTRY_CONTRACT) === REGISTRY_CONTRACT && options.registryEndorsers ? { defaultEndorsers: options.registryEndorsers } : {}),
         });
         contracts.set(key, contract);
       }
