@@ -3,12 +3,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { connect, findTransaction, gatewayLedgerTarget, type ContractClient, type GatewayConnection, type MeterledgerConnection } from '@meterledger/client';
+import { findTransaction, gatewayLedgerTarget, type ContractClient, type GatewayConnection } from '@meterledger/client';
 import { READINGS_CONTRACT, type Page, type RangeAggregate, type ReadingRecord, type SubmittedReading } from '@meterledger/contract-api';
-import { AuthorityClient } from '@meterledger/authority';
 import { generateSoftwareSigner, type SignatureScheme, type SoftwareSigner } from '@meterledger/crypto';
 import { MeteringGateway, readingV1, softwareReadingSigner, type BatchReport, type RetryReport } from '@meterledger/metering-gateway';
-import { closeAll, connection, softwareProver, uniqueId } from './support';
+import { authority, closeAll, connection, softwareProver, uniqueId } from './support';
 
 /**
  * The metering gateway on the real network: batches of signed readings through the Operator org's
@@ -17,29 +16,6 @@ import { closeAll, connection, softwareProver, uniqueId } from './support';
  * readings of the same meters in the same minute commit without a single invalid transaction.
  */
 jest.setTimeout(300_000);
-
-/**
- * Registrars connect through the Gateway whatever MLEDGER_TRANSPORT says: registering a meter is set-up
- * here, and through fabric-network 2.2 an approval can be endorsed by orgs that miss the meter's key-level
- * policy once the Operator org is on the channel (ENDORSEMENT_POLICY_FAILURE; discovery knows nothing of
- * state-based endorsement). The readings themselves go through the transport under test.
- */
-const registrars = new Map<string, Promise<AuthorityClient>>();
-const setupConnections: MeterledgerConnection[] = [];
-function registrar(org: 'PTB' | 'Inmetro'): Promise<AuthorityClient> {
-  let client = registrars.get(org);
-  if (!client) {
-    client = connect({ org, identity: 'registrar', transport: 'gateway' }).then((c) => {
-      setupConnections.push(c);
-      return new AuthorityClient(c);
-    });
-    registrars.set(org, client);
-  }
-  return client;
-}
-afterAll(() => {
-  for (const c of setupConnections.splice(0)) c.close();
-});
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKER = path.join(ROOT, 'packages/metering-gateway/src/testing/gateway-process.ts');
@@ -60,8 +36,8 @@ async function activeMeter(scheme: SignatureScheme = 'ecdsa-p256-sha256'): Promi
   const meterId = uniqueId('gw-meter');
   const signer = generateSoftwareSigner(scheme);
   const metadata = { manufacturer: 'ACME', model: 'E350', serial: meterId, typeApprovalRef: 'PTB-22.11-4711' };
-  await (await registrar('PTB')).registerWithPossession({ meterId, scheme, publicKey: signer.publicKey, metadata, prover: softwareProver(signer) });
-  await (await registrar('Inmetro')).approveWithPossession({ meterId, prover: softwareProver(signer) });
+  await (await authority('PTB', 'registrar')).registerWithPossession({ meterId, scheme, publicKey: signer.publicKey, metadata, prover: softwareProver(signer) });
+  await (await authority('Inmetro', 'registrar')).approveWithPossession({ meterId, prover: softwareProver(signer) });
   return { meterId, signer };
 }
 

@@ -2,13 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import mqtt from 'mqtt';
-import { connect, type MeterledgerConnection } from '@meterledger/client';
 import { READINGS_CONTRACT, type Page, type ReadingRecord } from '@meterledger/contract-api';
-import { AuthorityClient } from '@meterledger/authority';
 import { generateSoftwareSigner } from '@meterledger/crypto';
 import { MeteringGateway, MqttBridge, SimulatedTasmotaPlug, softwareReadingSigner, type GatewayOutcome, type TasmotaMessage } from '@meterledger/metering-gateway';
 import { restartBrokerFromEnv } from '../network/src/mqtt';
-import { closeAll, connection, softwareProver, stateDir, uniqueId } from './support';
+import { authority, closeAll, connection, softwareProver, stateDir, uniqueId } from './support';
 
 /**
  * BC4P Tasmota plugs → the network's MQTT broker (Mosquitto, started by `network up`; its URL is
@@ -17,29 +15,6 @@ import { closeAll, connection, softwareProver, stateDir, uniqueId } from './supp
  * exactly once.
  */
 jest.setTimeout(300_000);
-
-/**
- * Registrars connect through the Gateway whatever MLEDGER_TRANSPORT says: registering a meter is set-up
- * here, and through fabric-network 2.2 an approval can be endorsed by orgs that miss the meter's key-level
- * policy once the Operator org is on the channel (ENDORSEMENT_POLICY_FAILURE; discovery knows nothing of
- * state-based endorsement). The readings themselves go through the transport under test.
- */
-const registrars = new Map<string, Promise<AuthorityClient>>();
-const setupConnections: MeterledgerConnection[] = [];
-function registrar(org: 'PTB' | 'Inmetro'): Promise<AuthorityClient> {
-  let client = registrars.get(org);
-  if (!client) {
-    client = connect({ org, identity: 'registrar', transport: 'gateway' }).then((c) => {
-      setupConnections.push(c);
-      return new AuthorityClient(c);
-    });
-    registrars.set(org, client);
-  }
-  return client;
-}
-afterAll(() => {
-  for (const c of setupConnections.splice(0)) c.close();
-});
 
 let dir: string;
 beforeAll(() => {
@@ -82,8 +57,8 @@ it('plug → MQTT → bridge → chaincode → auditor, with the broker restarte
   const device = `tasmota_${meterId.replace(/[^A-Za-z0-9_]/g, '_')}`;
   const key = generateSoftwareSigner('ed25519');
   const metadata = { manufacturer: 'BC4P', model: 'Tasmota plug', serial: device, typeApprovalRef: 'none' };
-  await (await registrar('PTB')).registerWithPossession({ meterId, scheme: 'ed25519', publicKey: key.publicKey, metadata, prover: softwareProver(key) });
-  await (await registrar('Inmetro')).approveWithPossession({ meterId, prover: softwareProver(key) });
+  await (await authority('PTB', 'registrar')).registerWithPossession({ meterId, scheme: 'ed25519', publicKey: key.publicKey, metadata, prover: softwareProver(key) });
+  await (await authority('Inmetro', 'registrar')).approveWithPossession({ meterId, prover: softwareProver(key) });
 
   const gateway = await MeteringGateway.open(await connection('Operator', 'gateway'), { path: path.join(dir, 'queue'), maxDelayMs: 200, progressIntervalMs: 0 });
   const outcomes: GatewayOutcome[] = [];
