@@ -220,8 +220,10 @@ it('two gateways submitting the same readings at once: each reading is on the le
   const a = await net.meter('m-a');
   const b = await net.meter('m-b');
   const items = [...(await readings(a, 20)), ...(await readings(b, 20))];
-  const g1 = await gateway(net.readings('operatorGateway').contract, { maxBatchItems: 6, maxInFlight: 4 }, path.join(dir, 'g1'));
-  const g2 = await gateway(net.readings('operatorGateway2').contract, { maxBatchItems: 6, maxInFlight: 4 }, path.join(dir, 'g2'));
+  const [r1, r2] = [net.readings('operatorGateway'), net.readings('operatorGateway2')];
+  r1.proposals.commitDelayMs = r2.proposals.commitDelayMs = 10; // endorsements overlap as on a network
+  const g1 = await gateway(r1.contract, { maxBatchItems: 6, maxInFlight: 4 }, path.join(dir, 'g1'));
+  const g2 = await gateway(r2.contract, { maxBatchItems: 6, maxInFlight: 4 }, path.join(dir, 'g2'));
   const retries: RetryReport[] = [];
   g1.on('retry', (r) => retries.push(r));
   g2.on('retry', (r) => retries.push(r));
@@ -232,7 +234,9 @@ it('two gateways submitting the same readings at once: each reading is on the le
     expect([o1[i].status, o2[i].status].sort()).toEqual(['accepted', 'duplicate']);
   }
   // Concurrent batches of the same readings conflict as on Fabric (MVCC_READ_CONFLICT); those were retried.
+  expect(retries.length).toBeGreaterThan(0);
   expect(retries.every((r) => r.validationCode === 'MVCC_READ_CONFLICT')).toBe(true);
+  expect([...r1.proposals.submitted, ...r2.proposals.submitted].filter((s) => s.code === 'MVCC_READ_CONFLICT').length).toBe(retries.length);
   expect((await net.ledgerReadings('m-a')).length).toBe(20);
   expect((await net.ledgerReadings('m-b')).length).toBe(20);
 });
@@ -249,6 +253,49 @@ it('submits Tasmota plug readings with the device offset', async () => {
   const ledger = await net.ledgerReadings('plug-1');
   expect(ledger.map((r) => r.value)).toEqual(['1.510', '1.520', '1.530']);
   expect(ledger[0]).toMatchObject({ format: 'bc4p-tasmota', utcOffset: '+01:00', cumulative: true });
+});
+
+it('splits a batch the contract refuses whole (INVALID_ARGUMENT), and records a lone refused item as rejected', async () => {
+  const a = await net.meter('m-a');
+  const { contract } = net.readings('operatorGateway');
+  const items = await readings(a, 5);
+  const poison = items[3].payload;
+  const calls: number[] = [];
+  // A contract that refuses requests of more than 2 items, and any request holding the poison item.
+  const strict: ReadingsContract = {
+    submitWithTxId: (async (fn: string, request: { readings: SubmittedReading[] }) => {
+      calls.push(request.readings.length);
+      if (request.readings.length > 2 || request.readings.some((r) => r.payload === poison)) {
+        throw new MeterledgerError({ code: 'INVALID_ARGUMENT', message: 'INVALID_ARGUMENT: submitReadings: refused', transactionId: 'tx-refused' });
+      }
+      return contract.submitWithTxId(fn, request);
+    }) as ReadingsContract['submitWithTxId'],
+  };
+  const g = await gateway(strict, { maxBatchItems: 5 });
+  await g.enqueue(items);
+  await g.drain();
+  expect(calls[0]).toBe(5);
+  expect((await stored(g)).map((o) => [o.seq, o.status, o.code])).toEqual([
+    [1, 'accepted', undefined],
+    [2, 'accepted', undefined],
+    [3, 'accepted', undefined],
+    [4, 'rejected', 'INVALID_ARGUMENT'],
+    [5, 'accepted', undefined],
+  ]);
+  expect((await net.ledgerReadings('m-a')).length).toBe(4);
+});
+
+it('reports progress (counts and rates) through the logger and the progress event', async () => {
+  const a = await net.meter('m-a');
+  const lines: string[] = [];
+  const logger = { info: (m: string) => lines.push(m), warn: (m: string) => lines.push(m), error: (m: string) => lines.push(m) };
+  const g = await gateway(net.readings('operatorGateway').contract, { progressIntervalMs: 30, logger });
+  const reports: number[] = [];
+  g.on('progress', (p) => reports.push(p.accepted));
+  await g.enqueue(await readings(a, 6));
+  await g.drain();
+  await waitFor(() => reports.includes(6));
+  expect(lines.some((l) => /queued 0, 0 batches in flight; accepted 6, duplicates 0, rejected 0; [0-9.]+\/s decided/.test(l))).toBe(true);
 });
 
 async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {

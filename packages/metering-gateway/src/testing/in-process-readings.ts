@@ -34,6 +34,8 @@ function peerOf(identity: TestIdentity) {
  */
 export class ReadingsProposals implements ProposalContract {
   readonly faults: Fault[] = [];
+  /** Time between endorsement and commit (ordering and block cutting); lets concurrent submissions overlap. */
+  commitDelayMs = 0;
   /** Every submitted transaction and how it ended. */
   readonly submitted: { transactionId: string; items: number; code: string }[] = [];
   #tx = 0;
@@ -82,6 +84,7 @@ export class ReadingsProposals implements ProposalContract {
           getResult: () => endorsement.payload,
           submit: async () => {
             if (fault === 'hang-before-commit') return new Promise<never>(() => undefined);
+            if (this.commitDelayMs > 0) await new Promise((r) => setTimeout(r, this.commitDelayMs));
             const name = fault === 'mvcc' ? 'MVCC_READ_CONFLICT' : endorsement.commit();
             const code = StatusCode[name];
             this.submitted.push({ transactionId, items, code: name });
