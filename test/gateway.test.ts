@@ -4,10 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { findTransaction, gatewayLedgerTarget, type ContractClient, type GatewayConnection } from '@meterledger/client';
-import { READINGS_CONTRACT, type Page, type RangeAggregate, type ReadingRecord, type SubmittedReading } from '@meterledger/contract-api';
+import { READINGS_CONTRACT, type RangeAggregate, type SubmittedReading } from '@meterledger/contract-api';
 import { generateSoftwareSigner, type SignatureScheme, type SoftwareSigner } from '@meterledger/crypto';
 import { MeteringGateway, readingV1, softwareReadingSigner, type BatchReport, type RetryReport } from '@meterledger/metering-gateway';
-import { authority, closeAll, connection, softwareProver, uniqueId } from './support';
+import { authority, closeAll, connection, softwareProver, ledgerReadings, uniqueId } from './support';
 
 /**
  * The metering gateway on the real network: batches of signed readings through the Operator org's
@@ -41,16 +41,6 @@ async function activeMeter(scheme: SignatureScheme = 'ecdsa-p256-sha256'): Promi
   return { meterId, signer };
 }
 
-async function ledgerReadings(meterId: string): Promise<ReadingRecord[]> {
-  const all: ReadingRecord[] = [];
-  let bookmark = '';
-  do {
-    const page: Page<ReadingRecord> = await auditor.evaluate('listReadings', { meterId, pageSize: 500, ...(bookmark ? { bookmark } : {}) });
-    all.push(...page.items);
-    bookmark = page.bookmark;
-  } while (bookmark);
-  return all;
-}
 
 interface WorkerEvent {
   event: string;

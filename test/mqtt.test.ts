@@ -2,11 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import mqtt from 'mqtt';
-import { READINGS_CONTRACT, type Page, type ReadingRecord } from '@meterledger/contract-api';
 import { generateSoftwareSigner } from '@meterledger/crypto';
 import { MeteringGateway, MqttBridge, SimulatedTasmotaPlug, softwareReadingSigner, type GatewayOutcome, type TasmotaMessage } from '@meterledger/metering-gateway';
 import { restartBrokerFromEnv } from '../network/src/mqtt';
-import { authority, closeAll, connection, softwareProver, stateDir, uniqueId } from './support';
+import { authority, closeAll, connection, softwareProver, stateDir, ledgerReadings, uniqueId } from './support';
 
 /**
  * BC4P Tasmota plugs → the network's MQTT broker (Mosquitto, started by `network up`; its URL is
@@ -31,17 +30,6 @@ function brokerUrl(): string {
   return profile.mqtt.url;
 }
 
-async function ledgerReadings(meterId: string): Promise<ReadingRecord[]> {
-  const auditor = (await connection('PTB', 'auditor')).contract(READINGS_CONTRACT);
-  const all: ReadingRecord[] = [];
-  let bookmark = '';
-  do {
-    const page: Page<ReadingRecord> = await auditor.evaluate('listReadings', { meterId, pageSize: 500, ...(bookmark ? { bookmark } : {}) });
-    all.push(...page.items);
-    bookmark = page.bookmark;
-  } while (bookmark);
-  return all;
-}
 
 async function waitFor(condition: () => boolean | Promise<boolean>, what: string, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;

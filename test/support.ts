@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { AuthorityClient, softwareProver, type AuthorityClientOptions } from '@meterledger/authority';
 import { connect, MeterledgerError, type MeterledgerConnection } from '@meterledger/client';
+import { READINGS_CONTRACT, type Page, type ReadingRecord } from '@meterledger/contract-api';
 
 /** The state folder of the network under test (scripts/test-integration.sh sets MLEDGER_STATE_DIR). */
 export function stateDir(): string {
@@ -26,6 +27,7 @@ export async function authority(
 }
 
 export function closeAll(): void {
+  auditorConnection = undefined;
   for (const c of open.splice(0)) c.close();
 }
 
@@ -54,4 +56,20 @@ export function describeError(e: unknown): string {
     for (const d of ((cur as { details?: { message?: string }[] }).details ?? [])) if (d.message) parts.push(d.message);
   }
   return parts.join(' | ');
+}
+
+/** Every reading of a meter on the ledger, oldest first, read by PTB's auditor. */
+let auditorConnection: Promise<MeterledgerConnection> | undefined;
+
+export async function ledgerReadings(meterId: string): Promise<ReadingRecord[]> {
+  auditorConnection ??= connection('PTB', 'auditor');
+  const auditor = (await auditorConnection).contract(READINGS_CONTRACT);
+  const all: ReadingRecord[] = [];
+  let bookmark = '';
+  do {
+    const page: Page<ReadingRecord> = await auditor.evaluate('listReadings', { meterId, pageSize: 500, ...(bookmark ? { bookmark } : {}) });
+    all.push(...page.items);
+    bookmark = page.bookmark;
+  } while (bookmark);
+  return all;
 }

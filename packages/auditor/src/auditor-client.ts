@@ -1,4 +1,4 @@
-import { MeterledgerError, assertSubmittable, type ContractArgument, type ContractClient, type MeterledgerConnection } from '@meterledger/client';
+import { MeterledgerError, allPages, assertSubmittable, type ContractArgument, type ContractClient, type MeterledgerConnection } from '@meterledger/client';
 import {
   READINGS_CONTRACT,
   REGISTRY_CONTRACT,
@@ -137,7 +137,7 @@ export class AuditorClient {
 
   /** Q2, every page. */
   findAllReadingsByValue(query: ReadingsByValueQuery): AsyncGenerator<ReadingRecord, void, undefined> {
-    return this.#all((q) => this.findReadingsByValue(q), query);
+    return allPages((q) => this.findReadingsByValue(q), query);
   }
 
   /** Q3: sum, count, min, max, avg over [from, to) of a meter or a group. */
@@ -156,7 +156,7 @@ export class AuditorClient {
   }
 
   listAllAggregates(query: ListAggregatesQuery) {
-    return this.#all((q) => this.listAggregates(q), query);
+    return allPages((q) => this.listAggregates(q), query);
   }
 
   /** A meter's readings in [from, to), oldest first, a page at a time. */
@@ -165,7 +165,7 @@ export class AuditorClient {
   }
 
   listAllReadings(query: ListReadingsQuery): AsyncGenerator<ReadingRecord, void, undefined> {
-    return this.#all((q) => this.listReadings(q), query);
+    return allPages((q) => this.listReadings(q), query);
   }
 
   /** A window's seal (null when not sealed) and what its commitment covers. */
@@ -272,15 +272,4 @@ export class AuditorClient {
     return followReadingsEvents(events.source, events.chaincodeName, options, handler);
   }
 
-  // ---- internals -----------------------------------------------------------------------------------
-
-  async *#all<T, Q extends { bookmark?: string }>(fetch: (query: Q) => Promise<Page<T>>, query: Q): AsyncGenerator<T, void, undefined> {
-    let bookmark = query.bookmark;
-    for (;;) {
-      const page = await fetch(bookmark === undefined ? query : { ...query, bookmark });
-      yield* page.items;
-      if (!page.bookmark || page.items.length === 0 || page.bookmark === bookmark) return;
-      bookmark = page.bookmark;
-    }
-  }
 }

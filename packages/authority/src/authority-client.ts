@@ -1,4 +1,4 @@
-import { MeterledgerError, assertSubmittable, type ContractArgument, type ContractClient, type MeterledgerConnection } from '@meterledger/client';
+import { MeterledgerError, allPages, assertSubmittable, type ContractArgument, type ContractClient, type MeterledgerConnection } from '@meterledger/client';
 import {
   REGISTRY_CONTRACT,
   errorCodeForCryptoError,
@@ -266,7 +266,7 @@ export class AuthorityClient {
 
   /** Every meter matching `query`, following bookmarks page by page. */
   listAllMeters(query: ListMetersQuery): AsyncGenerator<MeterRecord, void, undefined> {
-    return this.#all((q) => this.listMeters(q), query);
+    return allPages((q) => this.listMeters(q), query);
   }
 
   // ---- verification --------------------------------------------------------------------------
@@ -287,21 +287,11 @@ export class AuthorityClient {
 
   /** Every recorded verification of a meter, following bookmarks page by page. */
   listAllVerifications(query: ListVerificationsQuery): AsyncGenerator<VerificationRecord, void, undefined> {
-    return this.#all((q) => this.listVerifications(q), query);
+    return allPages((q) => this.listVerifications(q), query);
   }
 
   // ---- internals -----------------------------------------------------------------------------
 
-  async *#all<T, Q extends { bookmark?: string }>(fetch: (query: Q) => Promise<Page<T>>, query: Q): AsyncGenerator<T, void, undefined> {
-    let bookmark = query.bookmark;
-    for (;;) {
-      const page = await fetch(bookmark === undefined ? query : { ...query, bookmark });
-      yield* page.items;
-      // '' marks the last page; an empty page or an unchanged bookmark also ends it.
-      if (!page.bookmark || page.items.length === 0 || page.bookmark === bookmark) return;
-      bookmark = page.bookmark;
-    }
-  }
 
   /** The meter, or undefined if it is not registered. */
   async #findMeter(meterId: string): Promise<MeterRecord | undefined> {

@@ -114,3 +114,4 @@ export {
   type ConnectionProfileOptions,
 } from './connection-profile';
 export { backoffDelay, withRetry, type RetryOptions } from './retry';
+export { allPages, type PageLike } from './pages';

@@ -1,14 +1,12 @@
-import type { ReadingRecord } from '@meterledger/contract-api';
 import type { Caller } from '../ledger/caller';
 import { ChaincodeError } from '../ledger/errors';
 import { fromBytes, toBytes } from '../ledger/json';
 import { stateKey } from '../ledger/state-key';
 import type { StateStore, TxContext } from '../ledger/state-store';
 import { requireRole } from '../registry/access';
-import { actorOf } from '../registry/actor';
 import type { Request } from '../registry/requests';
 import { addValue, emptyAggregate, type Aggregate } from '@meterledger/contract-api';
-import { ReadingRejectionError, SUBMITTER_ROLES, verifySubmittedReading } from '../readings/submit';
+import { ReadingRejectionError, SUBMITTER_ROLES, readingRecord, verifySubmittedReading } from '../readings/submit';
 import { WINDOW_LEVELS, windowsOf } from '@meterledger/contract-api';
 
 /**
@@ -28,23 +26,7 @@ export async function logReading(state: StateStore, caller: Caller, tx: TxContex
     throw err;
   }
   const { facts, meter, key } = verified;
-  const record: ReadingRecord = {
-    meterId: meter.meterId,
-    time: facts.time,
-    deviceTime: facts.deviceTime,
-    value: facts.value,
-    unit: facts.unit,
-    sequence: facts.sequence,
-    format: facts.format,
-    index: facts.index,
-    payload: request.payload,
-    digest: facts.digest,
-    keyVersion: key.version,
-    cumulative: facts.cumulative,
-    txId: tx.txId,
-    submittedBy: actorOf(caller),
-    submittedAt: tx.timestamp,
-  };
+  const record = readingRecord(facts, request, key, caller, tx);
   await state.put(stateKey('baseline-reading', [meter.meterId, facts.time]), toBytes(record));
   const windows = windowsOf(facts.time);
   for (const level of WINDOW_LEVELS) {

@@ -3,15 +3,8 @@ import { readingsCommitment, windowsCommitment, type WindowLevel } from '@meterl
 import { ReadingsDriver, v1Item } from '../testing/readings-driver';
 import { aggregateOf, average, compareDecimals } from '@meterledger/contract-api';
 import { WINDOW_LEVELS, windowOf } from '@meterledger/contract-api';
+import { seededRandom } from '../testing/random';
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ms = (t: string) => parseRfc3339(t).epochMs;
 const iso = (n: number) => formatUtcMillis(n);
@@ -26,7 +19,7 @@ interface Stored {
  * random points; every query must equal a brute-force recomputation over the raw readings, sealed or not.
  */
 describe('readings queries are exact', () => {
-  const rand = mulberry32(2026);
+  const rand = seededRandom(2026);
   const driver = new ReadingsDriver();
   const signer = generateSoftwareSigner('ed25519');
   const stored: Stored[] = [];

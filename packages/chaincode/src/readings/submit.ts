@@ -113,9 +113,8 @@ function describeMs(ms: number): string {
 }
 
 /** The device time must be within READINGS_LIMITS of the transaction time (a Tasmota with no NTP reads 1978). */
-function checkSkew(facts: ReadingFacts, tx: TxContext): void {
+function checkSkew(facts: ReadingFacts, tx: TxContext, now: number): void {
   const t = parseRfc3339(facts.time).epochMs;
-  const now = parseRfc3339(tx.timestamp).epochMs;
   if (t > now + READINGS_LIMITS.maxFutureSkewMs) {
     reject('CLOCK_SKEW', `device time ${facts.deviceTime} is more than ${describeMs(READINGS_LIMITS.maxFutureSkewMs)} after the transaction time ${tx.timestamp}`);
   }
@@ -198,6 +197,38 @@ function checkOrder(facts: ReadingFacts, head: ReadingHead | undefined, key: Key
   };
 }
 
+/** The ledger record of an accepted reading (also the 001 baseline's, so both store the same thing). */
+export function readingRecord(
+  facts: ReadingFacts,
+  item: Item,
+  key: KeyVersionRecord,
+  caller: Caller,
+  tx: TxContext,
+  extra: { reset?: ReadingRecord['reset']; group?: string } = {},
+): ReadingRecord {
+  return {
+    meterId: facts.meterId ?? (item.meterId as string),
+    time: facts.time,
+    deviceTime: facts.deviceTime,
+    value: facts.value,
+    unit: facts.unit,
+    sequence: facts.sequence,
+    format: facts.format,
+    index: facts.index,
+    payload: item.payload,
+    ...(item.utcOffset ? { utcOffset: item.utcOffset } : {}),
+    digest: facts.digest,
+    keyVersion: key.version,
+    cumulative: facts.cumulative,
+    ...(facts.chain ? { chain: facts.chain } : {}),
+    ...(extra.reset ? { reset: extra.reset } : {}),
+    ...(extra.group ? { group: extra.group } : {}),
+    txId: tx.txId,
+    submittedBy: actorOf(caller),
+    submittedAt: tx.timestamp,
+  };
+}
+
 function isOrdered(facts: ReadingFacts): boolean {
   return facts.sequence !== null || facts.chain !== null || facts.cumulative;
 }
@@ -245,6 +276,7 @@ export async function submitReadings(
 ): Promise<{ result: SubmitReadingsResult; event?: ReadingsAcceptedEvent }> {
   requireRole(caller, SUBMITTER_ROLES, 'submitReadings');
   const batch = new Batch(state);
+  const txMs = parseRfc3339(tx.timestamp).epochMs;
   const outcomes: ReadingOutcome[] = [];
   const accepted: ReadingRecord[] = [];
   let readings = 0;
@@ -279,7 +311,7 @@ export async function submitReadings(
           }
           reject('READING_CONFLICT', `meter ${meterId} already has a different reading at ${facts.time}`);
         }
-        checkSkew(facts, tx);
+        checkSkew(facts, tx, txMs);
         const windows = windowsOf(facts.time);
         const series: SeriesRef[] = [{ kind: 'm', id: meterId }, ...(request.group ? [{ kind: 'g' as const, id: request.group }] : [])];
         for (const s of series) {
@@ -299,27 +331,7 @@ export async function submitReadings(
           batch.heads.set(meterId, order.head);
           batch.dirtyHeads.add(meterId);
         }
-        const record: ReadingRecord = {
-          meterId,
-          time: facts.time,
-          deviceTime: facts.deviceTime,
-          value: facts.value,
-          unit: facts.unit,
-          sequence: facts.sequence,
-          format: facts.format,
-          index: facts.index,
-          payload: item.payload,
-          ...(item.utcOffset ? { utcOffset: item.utcOffset } : {}),
-          digest: facts.digest,
-          keyVersion: key.version,
-          cumulative: facts.cumulative,
-          ...(facts.chain ? { chain: facts.chain } : {}),
-          ...(reset ? { reset } : {}),
-          ...(request.group ? { group: request.group } : {}),
-          txId: tx.txId,
-          submittedBy: actorOf(caller),
-          submittedAt: tx.timestamp,
-        };
+        const record = readingRecord(facts, item, key, caller, tx, { reset, group: request.group });
         await state.put(rkey, toBytes(record));
         await state.put(valueIndexKey(meterId, windows.day, valueKey(facts.value), facts.time), new Uint8Array([0]));
         if (request.group) {

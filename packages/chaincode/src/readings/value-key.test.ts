@@ -1,5 +1,6 @@
 import { compareDecimals } from '@meterledger/contract-api';
 import { valueKey } from './value-key';
+import { seededRandom } from '../testing/random';
 
 function randomDecimal(rand: () => number): string {
   const sign = rand() < 0.4 ? '-' : '';
@@ -8,18 +9,10 @@ function randomDecimal(rand: () => number): string {
   return `${sign}${int}${frac}`;
 }
 
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('valueKey', () => {
   it('orders like the numbers, and equal values of any scale share a key', () => {
-    const rand = mulberry32(7);
+    const rand = seededRandom(7);
     const values = Array.from({ length: 3000 }, () => randomDecimal(rand));
     values.push('0', '-0.0', '0.000', '1', '1.0', '10', '-1', '-10', '-0.001', '0.001', '999999.9999', '-999999.9999');
     for (let i = 0; i < values.length - 1; i++) {
