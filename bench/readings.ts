@@ -129,7 +129,8 @@ async function ingest(
       while (!done(accepted, elapsed())) {
         const t0 = performance.now();
         try {
-          accepted += await step(contract);
+          const n = await step(contract); // not `accepted += await …`: that reads `accepted` before the await
+          accepted += n;
           latencies.push(performance.now() - t0);
         } catch (err) {
           const code = codeOf(err);
