@@ -6,8 +6,15 @@ export type BytesLike = Uint8Array | string;
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
-// With the `u` flag a surrogate pair is one code point, so this only matches lone surrogates.
+// With the `u` flag a surrogate pair is one code point, so this only matches lone surrogates. It is
+// slow; the plain class (any surrogate code unit) rules most text out first.
 const LONE_SURROGATE = /\p{Cs}/u;
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+
+/** True when `s` has a UTF-16 surrogate without its pair, i.e. no UTF-8 encoding. */
+export function hasLoneSurrogate(s: string): boolean {
+  return ANY_SURROGATE.test(s) && LONE_SURROGATE.test(s);
+}
 
 /** Lowercase hex. */
 export function toHex(b: Uint8Array): string {
@@ -67,7 +74,7 @@ export function utf8Bytes(message: Uint8Array | string, what: string): Uint8Arra
   if (typeof message !== 'string') {
     throw new CryptoError('MALFORMED_ENCODING', `${what} must be a Uint8Array or a string`);
   }
-  if (LONE_SURROGATE.test(message)) {
+  if (hasLoneSurrogate(message)) {
     throw new CryptoError('MALFORMED_ENCODING', `${what} contains a lone UTF-16 surrogate and has no UTF-8 encoding`);
   }
   return new Uint8Array(Buffer.from(message, 'utf8'));

@@ -1,3 +1,4 @@
+import { hasLoneSurrogate } from './bytes';
 import { CryptoError } from './errors';
 
 /**
@@ -18,11 +19,17 @@ export interface LexemeJson {
 const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const MAX_DEPTH = 64;
 
-const pointerToken = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+/** RFC 6901 escaping of one reference token; most keys need none. */
+const pointerToken = (k: string) => (k.includes('~') || k.includes('/') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k);
+const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+const HEX4 = /^[0-9a-fA-F]{4}$/;
+const DIGIT = /[0-9]/;
 
 export function parseJsonWithLexemes(text: string, what: string): LexemeJson {
   if (typeof text !== 'string') throw new CryptoError('MALFORMED_READING', `${what} must be a string`);
   const numbers = new Map<string, string>();
+  // The JSON Pointer of the value being parsed, as escaped tokens; joined only when a number needs it.
+  const path: string[] = [];
   let pos = 0;
   const fail = (msg: string): never => {
     throw new CryptoError('MALFORMED_READING', `${what} is not valid JSON: ${msg} at offset ${pos}`);
@@ -36,34 +43,35 @@ export function parseJsonWithLexemes(text: string, what: string): LexemeJson {
   };
   const str = (): string => {
     pos++; // opening quote
+    // Fast path: a run without escapes is one slice; the text is walked once either way.
     let out = '';
+    let runStart = pos;
     for (;;) {
       if (pos >= text.length) fail('unterminated string');
       const c = text.charCodeAt(pos);
       if (c === 0x22) {
+        out += text.slice(runStart, pos);
         pos++;
         break;
       }
       if (c < 0x20) fail('control character in string');
       if (c === 0x5c) {
+        out += text.slice(runStart, pos);
         const e = text[pos + 1];
-        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
-        if (e !== undefined && e in simple) {
-          out += simple[e];
+        if (e !== undefined && Object.prototype.hasOwnProperty.call(ESCAPES, e)) {
+          out += ESCAPES[e];
           pos += 2;
-        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(pos + 2, pos + 6))) {
+        } else if (e === 'u' && HEX4.test(text.slice(pos + 2, pos + 6))) {
           out += String.fromCharCode(parseInt(text.slice(pos + 2, pos + 6), 16));
           pos += 6;
         } else fail('bad escape in string');
-      } else {
-        out += text[pos];
-        pos++;
-      }
+        runStart = pos;
+      } else pos++;
     }
-    if (/\p{Cs}/u.test(out)) fail('lone UTF-16 surrogate in string');
+    if (hasLoneSurrogate(out)) fail('lone UTF-16 surrogate in string');
     return out;
   };
-  const value = (path: string, depth: number): unknown => {
+  const value = (depth: number): unknown => {
     if (depth > MAX_DEPTH) fail('nesting too deep');
     ws();
     const c = text[pos];
@@ -85,9 +93,13 @@ export function parseJsonWithLexemes(text: string, what: string): LexemeJson {
         ws();
         if (text[pos] !== ':') fail('expected ":"');
         pos++;
-        const v = value(`${path}/${pointerToken(key)}`, depth + 1);
-        // defineProperty: a "__proto__" key becomes an own property, never the prototype.
-        Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+        path.push(pointerToken(key));
+        const v = value(depth + 1);
+        path.pop();
+        // defineProperty: a "__proto__" key becomes an own property, never the prototype (and only there:
+        // defineProperty on every key would make every object a slow dictionary).
+        if (key === '__proto__') Object.defineProperty(obj, key, { value: v, enumerable: true, writable: true, configurable: true });
+        else obj[key] = v;
         ws();
         if (text[pos] === ',') {
           pos++;
@@ -109,7 +121,9 @@ export function parseJsonWithLexemes(text: string, what: string): LexemeJson {
         return arr;
       }
       for (;;) {
-        arr.push(value(`${path}/${arr.length}`, depth + 1));
+        path.push(String(arr.length));
+        arr.push(value(depth + 1));
+        path.pop();
         ws();
         if (text[pos] === ',') {
           pos++;
@@ -123,25 +137,31 @@ export function parseJsonWithLexemes(text: string, what: string): LexemeJson {
       }
     }
     if (c === '"') return str();
-    for (const [lit, v] of [['true', true], ['false', false], ['null', null]] as const) {
-      if (text.startsWith(lit, pos)) {
-        pos += lit.length;
-        return v;
-      }
+    if (c === 't' && text.startsWith('true', pos)) {
+      pos += 4;
+      return true;
+    }
+    if (c === 'f' && text.startsWith('false', pos)) {
+      pos += 5;
+      return false;
+    }
+    if (c === 'n' && text.startsWith('null', pos)) {
+      pos += 4;
+      return null;
     }
     NUMBER.lastIndex = pos;
     const m = NUMBER.exec(text);
     if (!m) return fail('unexpected character');
     const lexeme = m[0];
     // A digit right after the match means a leading zero such as 05, which JSON forbids.
-    if (/[0-9]/.test(text[pos + lexeme.length] ?? '')) fail('number with a leading zero');
+    if (DIGIT.test(text[pos + lexeme.length] ?? '')) fail('number with a leading zero');
     const n = Number(lexeme);
     if (!Number.isFinite(n)) fail('number out of range');
     pos += lexeme.length;
-    numbers.set(path, lexeme);
+    numbers.set(path.length === 0 ? '' : `/${path.join('/')}`, lexeme);
     return n;
   };
-  const v = value('', 0);
+  const v = value(0);
   ws();
   if (pos !== text.length) fail('unexpected text after the JSON value');
   return { value: v, numbers };

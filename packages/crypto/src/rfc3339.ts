@@ -56,7 +56,12 @@ export function parseRfc3339(text: string): Rfc3339Time {
     if (WITHOUT_OFFSET.test(text)) fail(text, 'has no UTC offset: RFC 3339 times end in "Z" or an offset like "+05:30"');
     fail(text, 'is not an RFC 3339 date-time (expected YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM))');
   }
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
   if (month < 1 || month > 12) fail(text, `has month ${m[2]}, not 01-12`);
   if (day < 1 || day > daysInMonth(year, month)) fail(text, `names day ${m[3]}, which ${m[1]}-${m[2]} does not have`);
   if (hour > 23) fail(text, `has hour ${m[4]}, not 00-23 (write 24:00 as 00:00 of the next day)`);
@@ -75,7 +80,8 @@ export function parseRfc3339(text: string): Rfc3339Time {
   if (epochMs < MIN_EPOCH_MS || epochMs >= MAX_EPOCH_MS_EXCLUSIVE) {
     fail(text, `is outside the supported years ${MIN_YEAR}-${MAX_YEAR} (UTC)`);
   }
-  return { epochMs, utc: formatUtcMillis(epochMs) };
+  // A valid time already written as `…SS.sssZ` is its own UTC form (the common case: stored times).
+  return { epochMs, utc: m[8] !== undefined && m[7]?.length === 3 ? text : formatUtcMillis(epochMs) };
 }
 
 /** True when `text` is a strict RFC 3339 date-time (see {@link parseRfc3339}). */

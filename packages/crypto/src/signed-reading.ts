@@ -1,4 +1,4 @@
-import { decodeBase64Strict, fromHex, toHex, utf8Bytes } from './bytes';
+import { decodeBase64Strict, fromHex, hasLoneSurrogate, toHex, utf8Bytes } from './bytes';
 import { isDeviceDecimal } from './decimal';
 import { CryptoError } from './errors';
 import { sha256Hex } from './hash';
@@ -107,7 +107,7 @@ function has(o: Record<string, unknown>, k: string): boolean {
 /** A non-empty string that has a UTF-8 encoding (no lone surrogates). */
 function text(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0) throw malformed(`${field} must be a non-empty string`);
-  if (/\p{Cs}/u.test(value)) throw malformed(`${field} contains a lone UTF-16 surrogate`);
+  if (hasLoneSurrogate(value)) throw malformed(`${field} contains a lone UTF-16 surrogate`);
   return value;
 }
 
@@ -204,7 +204,11 @@ function checkV1Fields(f: Partial<ReadingV1Fields> & Record<string, unknown>, se
  */
 export function encodeReadingV1(fields: ReadingV1Fields | Omit<ReadingV1Fields, 'sequence'>): Uint8Array {
   if (!isObject(fields)) throw malformed('reading fields must be an object');
-  const f = checkV1Fields(fields as Record<string, unknown>);
+  return encodeCheckedV1(checkV1Fields(fields as Record<string, unknown>));
+}
+
+/** encodeReadingV1 of fields checkV1Fields returned (the parser checks them once, not twice). */
+function encodeCheckedV1(f: ReadingV1Fields): Uint8Array {
   return utf8Bytes(canonicalJson({ type: READING_V1_TYPE, ...f }), 'reading');
 }
 
@@ -221,7 +225,7 @@ function parseMeterledgerV1(raw: string): MeterledgerV1Reading {
   declaredEncoding(scheme, doc.signatureEncoding);
   const signature = signatureFromText(doc.signature, 'signature');
   const encoding = encodingOf(scheme, doc.signatureEncoding, signature, 'signature');
-  return { format: 'meterledger-v1', scheme, signedBytes: encodeReadingV1(fields), signature, signatureEncoding: encoding, fields };
+  return { format: 'meterledger-v1', scheme, signedBytes: encodeCheckedV1(fields), signature, signatureEncoding: encoding, fields };
 }
 
 // ------------------------------------------------------------------------------------------------
