@@ -22,7 +22,7 @@ import { average, emptyAggregate, mergeAggregates, type Aggregate } from '@meter
 import { partialPrefix, readingKey, readingRange, sealKey, seriesLabel, seriesOf, valueIndexMeterPrefix, valueIndexPrefix, type SeriesRef } from './keys';
 import { aggregateOfSeal, childSeals, firstYearWithData, rawEntries } from './seal';
 import { valueKey } from './value-key';
-import { coverRange, nextWindow, windowEnd, windowOf, windowStart, type WindowLevel } from '@meterledger/contract-api';
+import { coverRange, nextWindow, windowEnd, windowOf, windowStart, type WindowLevel, type WindowRef } from '@meterledger/contract-api';
 
 /** Who may read readings and aggregates: auditors of any org. */
 export const READER_ROLES = ['auditor'] as const;
@@ -48,6 +48,14 @@ function checkRange(from: string, to: string): void {
   if (from > to) throw new ChaincodeError('INVALID_ARGUMENT', `the range is empty: from ${from} is after to ${to}`);
 }
 
+/** The partials of an unsealed window, merged. */
+async function partialsAggregate(state: StateStore, series: SeriesRef, level: WindowLevel, window: string, cost: Cost): Promise<Aggregate> {
+  const prefix = partialPrefix(series, level, window);
+  const partials = await state.range(prefix, prefix + KEY_END, SCAN_LIMIT);
+  cost.partials += partials.length;
+  return partials.reduce<Aggregate>((acc, p) => mergeAggregates(acc, fromBytes<Aggregate>(p.value)), emptyAggregate());
+}
+
 /** A window's aggregate: its seal when sealed (one read), else the merge of the partials transactions wrote. */
 async function windowAggregate(state: StateStore, series: SeriesRef, level: WindowLevel, window: string, cost: Cost): Promise<{ aggregate: Aggregate; seal?: WindowSeal }> {
   cost.windows++;
@@ -57,17 +65,41 @@ async function windowAggregate(state: StateStore, series: SeriesRef, level: Wind
     const seal = fromBytes<WindowSeal>(sealed);
     return { aggregate: aggregateOfSeal(seal), seal };
   }
-  const prefix = partialPrefix(series, level, window);
-  const partials = await state.range(prefix, prefix + KEY_END, SCAN_LIMIT);
-  cost.partials += partials.length;
-  return { aggregate: partials.reduce<Aggregate>((acc, p) => mergeAggregates(acc, fromBytes<Aggregate>(p.value)), emptyAggregate()) };
+  return { aggregate: await partialsAggregate(state, series, level, window, cost) };
 }
 
-/** The aggregate of [from, to): one aggregate per window of coverRange, raw readings for the sub-minute edges. */
+/**
+ * The merged aggregate of cover windows. A cover lists consecutive windows of one level in runs (minutes
+ * up to the hour, hours up to the day, …), so each run's seals come from one range scan instead of a read
+ * per window; windows the scan does not find are unsealed and merge their partials.
+ */
+async function coverAggregate(state: StateStore, series: SeriesRef, windows: readonly WindowRef[], cost: Cost): Promise<Aggregate> {
+  let total = emptyAggregate();
+  for (let i = 0; i < windows.length; ) {
+    let j = i + 1;
+    while (j < windows.length && windows[j].level === windows[i].level) j++;
+    const level = windows[i].level;
+    const run = windows.slice(i, j);
+    const seals = new Map<string, WindowSeal>();
+    for (const row of await state.range(sealKey(series, level, run[0].id), sealKey(series, level, run[run.length - 1].id) + KEY_END, SCAN_LIMIT)) {
+      const seal = fromBytes<WindowSeal>(row.value);
+      seals.set(seal.window, seal);
+    }
+    for (const ref of run) {
+      cost.windows++;
+      const seal = seals.get(ref.id);
+      if (seal) cost.sealedWindows++;
+      total = mergeAggregates(total, seal ? aggregateOfSeal(seal) : await partialsAggregate(state, series, level, ref.id, cost));
+    }
+    i = j;
+  }
+  return total;
+}
+
+/** The aggregate of [from, to): the windows of coverRange, raw readings for the sub-minute edges. */
 async function rangeAggregate(state: StateStore, series: SeriesRef, from: string, to: string, cost: Cost): Promise<Aggregate> {
   const cover = coverRange(from, to);
-  let total = emptyAggregate();
-  for (const ref of cover.windows) total = mergeAggregates(total, (await windowAggregate(state, series, ref.level, ref.id, cost)).aggregate);
+  let total = await coverAggregate(state, series, cover.windows, cost);
   for (const edge of cover.raw) {
     const entries = await rawEntries(state, series, edge.from, edge.to, SCAN_LIMIT);
     cost.rawReadings += entries.length;
