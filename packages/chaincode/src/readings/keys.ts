@@ -9,7 +9,7 @@ import type { WindowLevel } from '@meterledger/contract-api';
  *   reading        ~ meterId ~ time                          → ReadingRecord
  *   reading-head   ~ meterId                                 → ReadingHead (meters with ordered readings only)
  *   reading-value  ~ meterId ~ day ~ valueKey ~ time         → index for Q2 (value-key.ts)
- *   group-reading  ~ group ~ time ~ meterId                  → GroupEntry
+ *   group-readings ~ group ~ minute ~ txId                   → GroupEntry[]: one transaction's readings of the group in that minute
  *   partial        ~ m|g ~ id ~ level ~ window ~ txId        → Aggregate of the readings one transaction added
  *   seal           ~ m|g ~ id ~ level ~ window               → WindowSeal
  *   seal-range     ~ m|g ~ id                                → SealRange: the sealed part [from, until) of the series
@@ -22,7 +22,7 @@ export const READING_KEY_TYPES = {
   reading: 'reading',
   head: 'reading-head',
   value: 'reading-value',
-  groupReading: 'group-reading',
+  groupReadings: 'group-readings',
   partial: 'partial',
   seal: 'seal',
   sealRange: 'seal-range',
@@ -68,15 +68,15 @@ export function valueIndexKey(meterId: string, day: string, valueKey: string, ti
   return stateKey(READING_KEY_TYPES.value, [meterId, day, valueKey, time]);
 }
 
-export function groupReadingKey(group: string, time: string, meterId: string): string {
-  return stateKey(READING_KEY_TYPES.groupReading, [group, time, meterId]);
+/** A transaction's readings of a group in one minute, in one key (a group takes many readings a minute). */
+export function groupReadingsKey(group: string, minute: string, txId: string): string {
+  return stateKey(READING_KEY_TYPES.groupReadings, [group, minute, txId]);
 }
 
-/** Bounds of the raw entries of a series (readings of a meter, group entries of a group) with from <= time < to. */
-export function seriesRawRange(series: SeriesRef, from: string, to: string): { start: string; end: string } {
-  const prefix =
-    series.kind === 'm' ? stateKey(READING_KEY_TYPES.reading, [series.id]) : stateKey(READING_KEY_TYPES.groupReading, [series.id]);
-  return { start: prefix + from, end: prefix + to };
+/** Bounds of the group-readings keys of the minutes firstMinute..lastMinute (inclusive). */
+export function groupReadingsRange(group: string, firstMinute: string, lastMinute: string): { start: string; end: string } {
+  const prefix = stateKey(READING_KEY_TYPES.groupReadings, [group]);
+  return { start: prefix + firstMinute, end: prefix + lastMinute + KEY_END };
 }
 
 export function partialKey(series: SeriesRef, level: WindowLevel, window: string, txId: string): string {

@@ -15,7 +15,7 @@ import type { StateStore, TxContext } from '../ledger/state-store';
 import { requireRole } from '../registry/access';
 import type { Request } from '../registry/requests';
 import { emptyAggregate, mergeAggregates, aggregateOf, type Aggregate } from '@meterledger/contract-api';
-import { partialPrefix, sealKey, sealPrefix, sealRangeKey, seriesLabel, seriesOf, seriesRawRange, type SeriesRef } from './keys';
+import { groupReadingsRange, partialPrefix, readingRange, sealKey, sealPrefix, sealRangeKey, seriesLabel, seriesOf, type SeriesRef } from './keys';
 import type { GroupEntry } from './submit';
 import { WINDOW_LEVELS, coverRange, windowEnd, windowOf, windowStart, type WindowLevel } from '@meterledger/contract-api';
 
@@ -45,19 +45,23 @@ export interface RawEntry {
   digest: string;
 }
 
-/** The raw entries of a series with from <= time < to, at most `limit`. */
+/**
+ * The raw entries of a series with from <= time < to, ordered by time (then meter): a meter's readings,
+ * at most `limit`; or the entries of a group's per-transaction minute chunks, at most `limit` chunks.
+ */
 export async function rawEntries(state: StateStore, series: SeriesRef, from: string, to: string, limit: number): Promise<RawEntry[]> {
-  const { start, end } = seriesRawRange(series, from, to);
-  const rows = await state.range(start, end, limit);
-  return rows.map(({ key, value }) => {
-    if (series.kind === 'm') {
+  if (from >= to) return [];
+  if (series.kind === 'm') {
+    const { start, end } = readingRange(series.id, from, to);
+    return (await state.range(start, end, limit)).map(({ value }) => {
       const r = fromBytes<ReadingRecord>(value);
       return { time: r.time, meterId: r.meterId, value: r.value, digest: r.digest };
-    }
-    const [, time, meterId] = splitStateKey(key).attributes;
-    const entry = fromBytes<GroupEntry>(value);
-    return { time, meterId, value: entry.value, digest: entry.digest };
-  });
+    });
+  }
+  const { start, end } = groupReadingsRange(series.id, windowOf('minute', from), windowOf('minute', formatUtcMillis(parseRfc3339(to).epochMs - 1)));
+  const entries = (await state.range(start, end, limit)).flatMap(({ value }) => fromBytes<GroupEntry[]>(value)).filter((e) => e.time >= from && e.time < to);
+  const order = (a: RawEntry, b: RawEntry) => (a.time !== b.time ? (a.time < b.time ? -1 : 1) : a.meterId < b.meterId ? -1 : a.meterId > b.meterId ? 1 : 0);
+  return entries.sort(order);
 }
 
 export function commitmentOfEntries(entries: readonly RawEntry[]): string {

@@ -26,8 +26,8 @@ import { readMeter } from '../registry/meters';
 import type { Request } from '../registry/requests';
 import type { KeyVersionRecord, MeterRecord } from '../registry/types';
 import { keyValidAt } from '../registry/verification';
-import { addValue, compareDecimals, emptyAggregate, type Aggregate } from '@meterledger/contract-api';
-import { groupReadingKey, headKey, partialKey, readingKey, sealKey, valueIndexKey, type SeriesRef } from './keys';
+import { aggregateOf, compareDecimals, mergeAggregates, type Aggregate } from '@meterledger/contract-api';
+import { groupReadingsKey, headKey, partialKey, readingKey, sealKey, valueIndexKey, type SeriesRef } from './keys';
 import { valueKey } from './value-key';
 import { WINDOW_LEVELS, windowsOf, type WindowLevel } from '@meterledger/contract-api';
 
@@ -44,8 +44,9 @@ export interface ReadingHead {
   keyVersion: number;
 }
 
-/** What a group-reading entry holds: enough to aggregate and commit without reading the reading. */
+/** A reading as a group's minute chunk holds it: enough to aggregate and commit without reading the reading. */
 export interface GroupEntry {
+  time: string;
   meterId: string;
   value: string;
   digest: string;
@@ -75,7 +76,10 @@ class Batch {
   readonly sealed = new Map<string, boolean>();
   /** reading key → digest of the reading this batch accepted there. */
   readonly accepted = new Map<string, string>();
-  readonly partials = new Map<string, { series: SeriesRef; level: WindowLevel; window: string; aggregate: Aggregate }>();
+  /** The accepted values of each series and minute, aggregated once at the end (not once per reading and level). */
+  readonly minuteValues = new Map<string, { series: SeriesRef; windows: Record<WindowLevel, string>; values: string[] }>();
+  /** The accepted readings of the request's group, per minute. */
+  readonly groupEntries = new Map<string, GroupEntry[]>();
 
   constructor(readonly state: StateStore) {}
 
@@ -98,13 +102,26 @@ class Batch {
     return this.sealed.get(key) as boolean;
   }
 
-  addToPartials(series: SeriesRef, windows: Record<WindowLevel, string>, value: string): void {
-    for (const level of WINDOW_LEVELS) {
-      const id = `${series.kind}\u0000${series.id}\u0000${level}\u0000${windows[level]}`;
-      const entry = this.partials.get(id) ?? { series, level, window: windows[level], aggregate: emptyAggregate() };
-      entry.aggregate = addValue(entry.aggregate, value);
-      this.partials.set(id, entry);
+  addValue(series: SeriesRef, windows: Record<WindowLevel, string>, value: string): void {
+    const id = `${series.kind}\u0000${series.id}\u0000${windows.minute}`;
+    const entry = this.minuteValues.get(id);
+    if (entry) entry.values.push(value);
+    else this.minuteValues.set(id, { series, windows, values: [value] });
+  }
+
+  /** This transaction's partial aggregate of every window of every series it added to. */
+  partials(): { series: SeriesRef; level: WindowLevel; window: string; aggregate: Aggregate }[] {
+    const partials = new Map<string, { series: SeriesRef; level: WindowLevel; window: string; aggregate: Aggregate }>();
+    for (const { series, windows, values } of this.minuteValues.values()) {
+      const minute = aggregateOf(values);
+      for (const level of WINDOW_LEVELS) {
+        const id = `${series.kind}\u0000${series.id}\u0000${level}\u0000${windows[level]}`;
+        const entry = partials.get(id);
+        if (entry) entry.aggregate = mergeAggregates(entry.aggregate, minute);
+        else partials.set(id, { series, level, window: windows[level], aggregate: minute });
+      }
     }
+    return [...partials.values()];
   }
 }
 
@@ -335,10 +352,11 @@ export async function submitReadings(
         await state.put(rkey, toBytes(record));
         await state.put(valueIndexKey(meterId, windows.day, valueKey(facts.value), facts.time), new Uint8Array([0]));
         if (request.group) {
-          const entry: GroupEntry = { meterId, value: facts.value, digest: facts.digest };
-          await state.put(groupReadingKey(request.group, facts.time, meterId), toBytes(entry));
+          const chunk = batch.groupEntries.get(windows.minute) ?? [];
+          chunk.push({ time: facts.time, meterId, value: facts.value, digest: facts.digest });
+          batch.groupEntries.set(windows.minute, chunk);
         }
-        for (const s of series) batch.addToPartials(s, windows, facts.value);
+        for (const s of series) batch.addValue(s, windows, facts.value);
         batch.accepted.set(rkey, facts.digest);
         accepted.push(record);
         outcomes.push({ ...base, status: 'accepted' });
@@ -350,7 +368,8 @@ export async function submitReadings(
   }
 
   for (const meterId of batch.dirtyHeads) await state.put(headKey(meterId), toBytes(batch.heads.get(meterId)));
-  for (const p of batch.partials.values()) await state.put(partialKey(p.series, p.level, p.window, tx.txId), toBytes(p.aggregate));
+  for (const p of batch.partials()) await state.put(partialKey(p.series, p.level, p.window, tx.txId), toBytes(p.aggregate));
+  for (const [minute, entries] of batch.groupEntries) await state.put(groupReadingsKey(request.group as string, minute, tx.txId), toBytes(entries));
 
   const count = (status: ReadingOutcome['status']) => outcomes.filter((o) => o.status === status).length;
   const result: SubmitReadingsResult = { txId: tx.txId, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), outcomes };
