@@ -3,7 +3,8 @@
 # deployment (two peers per NMI, five Raft orderers) with its ports moved by 500 (dev ports end in 0xx/1xx,
 # so these never collide with a developer's network). The suite runs twice: through the fabric-network 2.2
 # transport (not the peer-failure test: fabric-network 2.2 then times out in discovery, see the client README),
-# then through the Gateway, which also runs test/resilience.test.ts and test/affiliation.test.ts (a third org).
+# then through the Gateway, which also runs test/resilience.test.ts, test/affiliation.test.ts (a third org) and
+# test/auditor.test.ts (followReadings needs fabric-gateway chaincode events).
 # Without Fabric binaries it says so in one line and exits 0, so `npm test` still runs everything else.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,7 +19,7 @@ fi
 exec bash scripts/with-fresh-network.sh "${MLEDGER_TEST_TOPOLOGY:-network/topologies/nmi-002.yaml}" "${MLEDGER_TEST_PORT_OFFSET:-500}" \
   bash -c 'set -e
     echo "== integration suite through fabric-network 2.2"
-    MLEDGER_TRANSPORT=fabric-network npx jest --selectProjects integration --runInBand --testPathIgnorePatterns "affiliation|resilience" "$@"
+    MLEDGER_TRANSPORT=fabric-network npx jest --selectProjects integration --runInBand --testPathIgnorePatterns "affiliation|resilience|auditor" "$@"
     echo "== integration suite through the Gateway"
     MLEDGER_TRANSPORT=gateway npx jest --selectProjects integration --runInBand "$@"
   ' integration "$@"

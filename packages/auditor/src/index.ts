@@ -25,4 +25,4 @@ export {
   type ReportOptions,
   type Reset,
 } from './report';
-export { verifyReadingOffline, verifyRequestOf, type OfflineFailure, type OfflineVerification } from './verification';
+export { factsDifferences, verifyReadingOffline, verifyRequestOf, type OfflineFailure, type OfflineVerification } from './verification';

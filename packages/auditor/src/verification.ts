@@ -1,5 +1,5 @@
 import type { KeyVersionRecord, ReadingRecord } from '@meterledger/contract-api';
-import { CryptoError, parseSignedReading, sha256Hex, verifySignature, type SignedReading } from '@meterledger/crypto';
+import { CryptoError, interpretReading, parseSignedReading, sha256Hex, verifySignature, type ReadingFacts, type SignedReading } from '@meterledger/crypto';
 
 /** Why a reading did not verify offline. */
 export type OfflineFailure =
@@ -11,7 +11,12 @@ export type OfflineFailure =
   | 'KEY_NOT_VALID_AT_TIME'
   /** The signature does not parse for the key's scheme. */
   | 'MALFORMED_SIGNATURE'
-  | 'SIGNATURE_MISMATCH';
+  | 'SIGNATURE_MISMATCH'
+  /**
+   * The signature verifies, but the record's facts (value, time, unit, meterId, …) are not what the signed
+   * payload says when interpreted again with @meterledger/crypto's interpretReading.
+   */
+  | 'FACTS_MISMATCH';
 
 export interface OfflineVerification {
   valid: boolean;
@@ -60,9 +65,43 @@ export function verifyReadingOffline(reading: ReadingRecord, keys: readonly KeyV
     if (err instanceof CryptoError) return { ...base, valid: false, reason: 'MALFORMED_SIGNATURE', message: err.message, digestMatches };
     throw err;
   }
-  return valid
-    ? { ...base, valid: true, digestMatches }
-    : { ...base, valid: false, reason: 'SIGNATURE_MISMATCH', message: `the signature does not verify with key version ${key.version}`, digestMatches };
+  if (!valid) return { ...base, valid: false, reason: 'SIGNATURE_MISMATCH', message: `the signature does not verify with key version ${key.version}`, digestMatches };
+  const differences = factsDifferences(reading, parsed);
+  if (differences.length > 0) {
+    return { ...base, valid: false, reason: 'FACTS_MISMATCH', message: `the record does not say what the meter signed: ${differences.join('; ')}`, digestMatches };
+  }
+  return { ...base, valid: true, digestMatches };
+}
+
+/**
+ * Where the record's facts differ from what its signed payload says, interpreted again the way the
+ * chaincode does (interpretReading, with the record's declared utcOffset for times signed without one).
+ * A signature only vouches for the payload: a record whose value, time, unit or meter differ from it
+ * claims something the meter never signed. The meterId is compared when the signed content names one
+ * (Tasmota and OCMF payloads do not: the submitter maps the device to the meter).
+ */
+export function factsDifferences(reading: ReadingRecord, parsed: SignedReading): string[] {
+  let all: ReadingFacts[];
+  try {
+    all = interpretReading(parsed, reading.utcOffset !== undefined ? { utcOffset: reading.utcOffset } : {});
+  } catch (err) {
+    if (err instanceof CryptoError) return [`the payload cannot be interpreted: ${err.message}`];
+    throw err;
+  }
+  const facts = all[reading.index];
+  if (!facts) return [`the payload holds ${all.length} reading(s), the record names index ${reading.index}`];
+  const out: string[] = [];
+  const compare = (field: string, recorded: unknown, signed: unknown) => {
+    if (recorded !== signed) out.push(`${field} ${JSON.stringify(recorded)}, signed ${JSON.stringify(signed)}`);
+  };
+  compare('value', reading.value, facts.value);
+  compare('time', reading.time, facts.time);
+  compare('deviceTime', reading.deviceTime, facts.deviceTime);
+  compare('unit', reading.unit, facts.unit);
+  if (facts.meterId !== null) compare('meterId', reading.meterId, facts.meterId);
+  compare('sequence', reading.sequence, facts.sequence);
+  compare('format', reading.format, facts.format);
+  return out;
 }
 
 /** The signed bytes and signature of a reading, as registry `verify` takes them (base64). */
