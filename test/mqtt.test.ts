@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import mqtt from 'mqtt';
+import { loadNetworkProfile } from '@meterledger/client';
 import { generateSoftwareSigner } from '@meterledger/crypto';
 import { MeteringGateway, MqttBridge, SimulatedTasmotaPlug, softwareReadingSigner, type GatewayOutcome, type TasmotaMessage } from '@meterledger/metering-gateway';
 import { restartBrokerFromEnv } from '../network/src/mqtt';
@@ -25,9 +26,9 @@ afterAll(() => {
 });
 
 function brokerUrl(): string {
-  const profile = JSON.parse(fs.readFileSync(path.join(stateDir(), 'network.json'), 'utf8')) as { mqtt?: { url?: string } };
-  if (!profile.mqtt?.url) throw new Error(`network.json of ${stateDir()} has no mqtt.url: the network has no MQTT broker`);
-  return profile.mqtt.url;
+  const url = loadNetworkProfile(path.join(stateDir(), 'network.json')).mqtt?.url;
+  if (!url) throw new Error(`network.json of ${stateDir()} has no mqtt.url: the network has no MQTT broker`);
+  return url;
 }
 
 

@@ -10,11 +10,10 @@ import type { StatePaths } from './paths';
 import { address, mqttUrl, peerHost, type Topology } from './topology';
 
 /**
- * network.json as written: the client's NetworkProfile plus `mqtt.url`, the broker of the topology (absent
- * when the topology has no mqtt section). Readers that validate with @meterledger/client's schema get the
- * NetworkProfile part (its schema ignores keys it does not know).
+ * network.json as written: exactly @meterledger/client's NetworkProfile (its one definition), with
+ * `mqtt.url`, the broker of the topology, absent when the topology has no mqtt section.
  */
-export type WrittenProfile = NetworkProfile & { mqtt?: { url: string } };
+export type WrittenProfile = NetworkProfile;
 
 export function buildProfile(t: Topology, paths: StatePaths, chaincode: ChaincodeDefinition): WrittenProfile {
   const orgs: Record<string, OrgProfile> = {};

@@ -25,6 +25,7 @@ export {
   selectOrg,
   selectPeer,
   type IdentityProfile,
+  type MqttProfile,
   type NetworkProfile,
   type OrgProfile,
   type PeerProfile,

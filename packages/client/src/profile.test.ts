@@ -67,6 +67,17 @@ describe('parseNetworkProfile', () => {
     expect(parseNetworkProfile(p).orgs.PTB.peers[0].endpoint).toBe('[::1]:7051');
   });
 
+  it('keeps the MQTT broker when the network has one, and checks its URL', () => {
+    const withBroker = { ...sampleProfile(), mqtt: { url: 'mqtt://127.0.0.1:1883' } };
+    expect(parseNetworkProfile(withBroker)).toEqual(withBroker);
+    expect(parseNetworkProfile(withBroker).mqtt?.url).toBe('mqtt://127.0.0.1:1883');
+    expect(parseNetworkProfile(sampleProfile())).not.toHaveProperty('mqtt');
+    expect(errorOf(() => parseNetworkProfile({ ...sampleProfile(), mqtt: { url: 'http://127.0.0.1:1883' } })).details).toEqual([
+      'mqtt.url: must be an mqtt://, mqtts://, ws:// or wss:// URL',
+    ]);
+    expect(errorOf(() => parseNetworkProfile({ ...sampleProfile(), mqtt: {} })).details).toEqual(['mqtt.url: Required']);
+  });
+
   it('resolves relative file paths against a base directory', () => {
     const p = sampleProfile('crypto');
     const parsed = parseNetworkProfile(p, 'p', '/repo/.fabric');

@@ -5,7 +5,9 @@ import { MeterledgerError } from './errors';
 
 /**
  * The network profile written by the meterledger network scripts to `<repo>/.fabric/network.json`: which
- * channel and chaincode to use and, per organization, its peers, CA and enrolled identities.
+ * channel and chaincode to use, per organization its peers, CA and enrolled identities, and the MQTT
+ * broker the meters publish to when the network runs one. This schema is its one definition: the network
+ * tooling writes this type, the SDKs read it.
  */
 
 const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
@@ -34,6 +36,11 @@ const orgSchema = z.object({
   identities: z.record(nonEmpty, identitySchema),
 });
 
+/** The MQTT broker started with the network (`mqtt` section of the topology), e.g. mqtt://127.0.0.1:1883. */
+const mqttSchema = z.object({
+  url: nonEmpty.url('must be a URL').regex(/^(mqtts?|wss?):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL'),
+});
+
 const profileSchema = z.object({
   channel: nonEmpty,
   chaincode: z.object({
@@ -42,12 +49,15 @@ const profileSchema = z.object({
     version: nonEmpty,
   }),
   orgs: z.record(nonEmpty, orgSchema).refine((orgs) => Object.keys(orgs).length > 0, 'must define at least one org'),
+  /** Absent when the network has no broker. */
+  mqtt: mqttSchema.optional(),
 });
 
 export type NetworkProfile = z.infer<typeof profileSchema>;
 export type OrgProfile = z.infer<typeof orgSchema>;
 export type PeerProfile = z.infer<typeof peerSchema>;
 export type IdentityProfile = z.infer<typeof identitySchema>;
+export type MqttProfile = z.infer<typeof mqttSchema>;
 
 /**
  * A local configuration error: the profile cannot be found or read (PROFILE_NOT_FOUND), fails validation
