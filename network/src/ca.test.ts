@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { caServer, caUrl, enrollmentPlan, writeCaTlsBundle } from './ca';
+import { caServer, caUrl, enrollmentPlan, missingIdentities, writeCaTlsBundle } from './ca';
 import { DEFAULT_TOPOLOGY, statePaths } from './paths';
 import { loadTopology } from './topology';
 
@@ -122,5 +122,24 @@ describe('enrollment plan', () => {
     const tlsDirs = o.filter((c) => flag(c.args, '--enrollment.profile') === 'tls').map((c) => flag(c.args, '--mspdir'));
     expect(tlsDirs).toEqual(['orderer1', 'orderer2', 'orderer3'].map((n) => `/state/orgs/OrdererOrg/nodes/${n}.meterledger.local/tls`));
     expect(o.find((c) => flag(c.args, '--id.name') === 'ordererorg-orderer1')?.args).toContain('orderer');
+  });
+});
+
+describe('identities added to an enrolled org', () => {
+  const plan = enrollmentPlan(t, ptb, paths);
+  const userCerts = plan.flatMap((c) => (c.after?.kind === 'user' ? [c.after.cert] : []));
+
+  it('enrolls only the client identities without a certificate, after the CA registrar', () => {
+    const auditorCert = paths.userCert('PTB', 'auditor');
+    expect(userCerts).toContain(auditorCert);
+    const calls = missingIdentities(plan, (file) => file !== auditorCert);
+    expect(calls.map((c) => c.what)).toEqual(['enroll CA registrar of PTB', `register ${calls[1].args[calls[1].args.indexOf('--id.name') + 1]}`, calls[2].what]);
+    expect(calls[1].args[0]).toBe('register');
+    expect(calls[2].after).toMatchObject({ kind: 'user', cert: auditorCert });
+  });
+
+  it('nothing when every identity has its certificate; every identity when none has', () => {
+    expect(missingIdentities(plan, () => true)).toEqual([]);
+    expect(missingIdentities(plan, () => false)).toHaveLength(1 + 2 * userCerts.length);
   });
 });

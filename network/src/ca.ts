@@ -168,12 +168,28 @@ function applyAfter(a: AfterEnroll): void {
  * channel MSP. Skipped when a previous run completed it; a re-run after a partial failure tolerates
  * "already registered" and re-enrolls into fresh folders.
  */
-export async function enrollOrg(t: Topology, org: AnyOrg, paths: StatePaths): Promise<'enrolled' | 'already enrolled'> {
-  if (fs.existsSync(paths.enrolledMarker(org.name))) return 'already enrolled';
+/**
+ * The calls that enroll the client identities of `plan` whose certificate does not exist yet (an identity
+ * added to the topology of an org enrolled before): the CA registrar's enroll, then each one's register and
+ * enroll. Empty when every identity has its certificate.
+ */
+export function missingIdentities(plan: readonly CaClientCall[], exists: (file: string) => boolean = fs.existsSync): CaClientCall[] {
+  const missing: CaClientCall[] = [];
+  plan.forEach((call, i) => {
+    if (call.after?.kind === 'user' && !exists(call.after.cert)) missing.push(plan[i - 1], call);
+  });
+  return missing.length ? [plan[0], ...missing] : [];
+}
+
+export async function enrollOrg(t: Topology, org: AnyOrg, paths: StatePaths): Promise<'enrolled' | 'already enrolled' | 'identities added'> {
+  const plan = enrollmentPlan(t, org, paths);
+  const already = fs.existsSync(paths.enrolledMarker(org.name));
+  const calls = already ? missingIdentities(plan) : plan;
+  if (already && calls.length === 0) return 'already enrolled';
   writeCaTlsBundle(org, paths);
   const logPath = paths.log(`enroll-${org.name}`);
   const env = { FABRIC_CA_CLIENT_HOME: paths.caAdmin(org.name) };
-  for (const call of enrollmentPlan(t, org, paths)) {
+  for (const call of calls) {
     if (call.after) fs.rmSync(call.after.dir, { recursive: true, force: true }); // no stale second key
     await runCommand(
       { bin: bin(paths, 'fabric-ca-client'), args: call.args, env },
@@ -181,6 +197,7 @@ export async function enrollOrg(t: Topology, org: AnyOrg, paths: StatePaths): Pr
     );
     if (call.after) applyAfter(call.after);
   }
+  if (already) return 'identities added';
   const firstNode = 'orderers' in org ? ordererHost(t, org.orderers[0]) : peerHost(t, org, org.peers[0]);
   writeOrgMsp(
     paths.orgMsp(org.name),

@@ -80,7 +80,7 @@ export async function up(rt: Runtime): Promise<void> {
       },
       {
         title: 'enrolling nodes and identities',
-        run: async () => summarize(await Promise.all(allOrgs(t).map((org) => enrollOrg(t, org, paths))), { 'already enrolled': 'orgs already enrolled' }),
+        run: async () => summarize(await Promise.all(allOrgs(t).map((org) => enrollOrg(t, org, paths))), { 'already enrolled': 'orgs already enrolled', 'identities added': 'orgs with new identities enrolled' }),
       },
       { title: `starting ${orderers.length} orderers`, run: () => startAll(orderers.map((o) => ordererProcess(ctx, o)), paths, 'starting orderers') },
       { title: `starting ${peers.length} peers`, run: () => startAll(peers.map(({ org, p }) => peerProcess(ctx, org, p)), paths, 'starting peers') },
