@@ -1,15 +1,23 @@
 /**
- * The end-to-end demo of the meter PKI on the running network (scripts/demo.sh starts it): two
+ * The end-to-end demo on the running network (scripts/demo.sh starts it). First the meter PKI: two
  * authorities, a meter proving possession of its key to both, signature checks, rotation and revocation.
+ * Then signed readings (scripts/demo-readings.ts): a simulated Tasmota plug publishing to the network's
+ * Mosquitto broker, the MQTT bridge and metering gateway submitting to the ledger, an auditor's report.
  */
 import { AuthorityClient, softwareProver } from '@meterledger/authority';
 import { connect, MeterledgerError } from '@meterledger/client';
 import { generateSoftwareSigner } from '@meterledger/crypto';
+import { readingsDemo } from './demo-readings';
 
 const step = (text: string) => console.log(`\n▶ ${text}`);
 const show = (label: string, value: unknown) => console.log(`  ${label.padEnd(28)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
 
 async function main(): Promise<void> {
+  await registryDemo();
+  await readingsDemo({ step, show });
+}
+
+async function registryDemo(): Promise<void> {
   const connections = await Promise.all([
     connect({ org: 'PTB', identity: 'admin' }),
     connect({ org: 'PTB', identity: 'registrar' }),
