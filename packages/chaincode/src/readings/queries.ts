@@ -20,7 +20,7 @@ import { requireRole } from '../registry/access';
 import type { Request } from '../registry/requests';
 import { average, emptyAggregate, mergeAggregates, type Aggregate } from '@meterledger/contract-api';
 import { partialPrefix, readingKey, readingRange, sealKey, seriesLabel, seriesOf, valueIndexMeterPrefix, valueIndexPrefix, type SeriesRef } from './keys';
-import { aggregateOfSeal, childSeals, firstYearWithData, rawEntries } from './seal';
+import { aggregateOfSeal, childSeals, firstYearWithData, rawEntries, readSealRange, type SealRange } from './seal';
 import { valueKey } from './value-key';
 import { coverRange, nextWindow, windowEnd, windowOf, windowStart, type WindowLevel, type WindowRef } from '@meterledger/contract-api';
 
@@ -96,10 +96,29 @@ async function coverAggregate(state: StateStore, series: SeriesRef, windows: rea
   return total;
 }
 
-/** The aggregate of [from, to): the windows of coverRange, raw readings for the sub-minute edges. */
-async function rangeAggregate(state: StateStore, series: SeriesRef, from: string, to: string, cost: Cost): Promise<Aggregate> {
+/**
+ * The aggregate of [from, to): the windows of coverRange, raw readings for the sub-minute edges. Windows
+ * inside the series' sealed range come from seals; the windows past it (the unsealed tail, a suffix of
+ * the cover) from one range scan over the minute partials of the tail, which holds nothing but the
+ * transactions that wrote there since the last seal.
+ */
+async function rangeAggregate(state: StateStore, series: SeriesRef, from: string, to: string, sealed: SealRange | undefined, cost: Cost): Promise<Aggregate> {
   const cover = coverRange(from, to);
-  let total = await coverAggregate(state, series, cover.windows, cost);
+  const sealedUntil = sealed?.until ?? '';
+  const firstUnsealed = cover.windows.findIndex((w) => windowEnd(w.level, w.id) > sealedUntil);
+  const inSealed = firstUnsealed < 0 ? cover.windows : cover.windows.slice(0, firstUnsealed);
+  let total = await coverAggregate(state, series, inSealed, cost);
+  if (firstUnsealed >= 0) {
+    const tail = cover.windows.slice(firstUnsealed);
+    const last = tail[tail.length - 1];
+    const prefix = partialPrefix(series, 'minute');
+    const start = prefix + windowOf('minute', windowStart(tail[0].level, tail[0].id));
+    const end = prefix + windowOf('minute', windowEnd(last.level, last.id));
+    const partials = await state.range(start, end, SCAN_LIMIT);
+    cost.windows += tail.length;
+    cost.partials += partials.length;
+    for (const p of partials) total = mergeAggregates(total, fromBytes<Aggregate>(p.value));
+  }
   for (const edge of cover.raw) {
     const entries = await rawEntries(state, series, edge.from, edge.to, SCAN_LIMIT);
     cost.rawReadings += entries.length;
@@ -114,7 +133,7 @@ export async function aggregateRange(state: StateStore, caller: Caller, request:
   checkRange(request.from, request.to);
   const series = seriesOf(request);
   const cost = newCost();
-  const aggregate = await rangeAggregate(state, series, request.from, request.to, cost);
+  const aggregate = await rangeAggregate(state, series, request.from, request.to, await readSealRange(state, series), cost);
   return { series: seriesLabel(series), from: request.from, to: request.to, ...valueOf(aggregate, request.decimals), cost };
 }
 
@@ -124,14 +143,15 @@ export async function countReadings(state: StateStore, caller: Caller, tx: TxCon
   const series = seriesOf(request);
   const until = formatUtcMillis(Math.ceil((parseRfc3339(tx.timestamp).epochMs + READINGS_LIMITS.maxFutureSkewMs) / 60_000) * 60_000);
   const cost = newCost();
-  const firstYear = await firstYearWithData(state, series);
+  const sealed = await readSealRange(state, series);
+  const firstYear = sealed ? undefined : await firstYearWithData(state, series);
+  const start = sealed?.from ?? (firstYear === undefined ? undefined : windowStart('year', firstYear));
   let before = 0;
   let after = 0;
-  if (firstYear !== undefined) {
-    const start = windowStart('year', firstYear);
-    if (request.at > start) before = (await rangeAggregate(state, series, start, request.at, cost)).count;
+  if (start !== undefined) {
+    if (request.at > start) before = (await rangeAggregate(state, series, start, request.at, sealed, cost)).count;
     const afterFrom = request.at > start ? request.at : start;
-    if (afterFrom < until) after = (await rangeAggregate(state, series, afterFrom, until, cost)).count;
+    if (afterFrom < until) after = (await rangeAggregate(state, series, afterFrom, until, sealed, cost)).count;
   }
   return { series: seriesLabel(series), at: request.at, before, after, until, cost };
 }
