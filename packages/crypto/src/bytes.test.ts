@@ -97,6 +97,40 @@ describe('decodeBytes', () => {
   });
 });
 
+describe('decodeBase64Strict against its definition', () => {
+  // The definition: one alphabet, only its characters, padding absent or exact, canonical for its bytes.
+  const definition = (s: string): Uint8Array | undefined => {
+    const url = /[-_]/.test(s);
+    if (!(url ? /^[A-Za-z0-9_-]+={0,2}$/ : /^[A-Za-z0-9+/]+={0,2}$/).test(s)) return undefined;
+    const bytes = Buffer.from(s, 'base64');
+    let again = bytes.toString('base64');
+    if (url) again = again.replace(/\+/g, '-').replace(/\//g, '_');
+    if (!s.endsWith('=')) again = again.replace(/=+$/, '');
+    return again === s ? new Uint8Array(bytes) : undefined;
+  };
+
+  it('agrees on 20,000 random strings, valid and invalid', () => {
+    const alphabet = 'ABCZabcz0189+/-_= \n.*\u00e9';
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      // half of them valid encodings (possibly spoiled by one character), half random text
+      let s: string;
+      if (i % 2 === 0) {
+        const bytes = Buffer.from(Array.from({ length: next() % 12 }, () => next() % 256));
+        s = i % 4 === 0 ? bytes.toString('base64') : bytes.toString('base64url');
+        if (next() % 3 === 0 && s.length > 0) {
+          const at = next() % s.length;
+          s = s.slice(0, at) + alphabet[next() % alphabet.length] + s.slice(at + 1);
+        }
+      } else {
+        s = Array.from({ length: next() % 10 }, () => alphabet[next() % alphabet.length]).join('');
+      }
+      expect([s, decodeBase64Strict(s)]).toEqual([s, definition(s)]);
+    }
+  });
+});
+
 describe('utf8Bytes', () => {
   it('encodes strings as UTF-8, including astral characters', () => {
     expect(toHex(utf8Bytes('€😀', 'm'))).toBe('e282acf09f9880');

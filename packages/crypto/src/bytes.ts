@@ -4,8 +4,6 @@ import { CryptoError } from './errors';
 export type BytesLike = Uint8Array | string;
 
 const HEX = /^(?:[0-9a-fA-F]{2})*$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 // With the `u` flag a surrogate pair is one code point, so this only matches lone surrogates. It is
 // slow; the plain class (any surrogate code unit) rules most text out first.
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -38,9 +36,11 @@ export function fromHex(s: string): Uint8Array {
  * accepted spelling per alphabet/padding choice.
  */
 export function decodeBase64Strict(s: string): Uint8Array | undefined {
+  if (s.length === 0) return undefined;
   const url = /[-_]/.test(s);
-  if (!(url ? BASE64URL : BASE64).test(s)) return undefined;
-  const bytes = Buffer.from(s, 'base64'); // accepts both alphabets; leniency is undone by the round trip
+  // Buffer.from accepts both alphabets and skips what it cannot read; the round trip below undoes every
+  // leniency (a character it skipped, a mixed alphabet, bad padding or unused bits all change the text).
+  const bytes = Buffer.from(s, 'base64');
   let again = bytes.toString('base64');
   if (url) again = again.replace(/\+/g, '-').replace(/\//g, '_');
   if (!s.endsWith('=')) again = again.replace(/=+$/, '');
