@@ -17,6 +17,10 @@ import { stateDir, uniqueId } from './support';
 jest.setTimeout(180_000);
 
 const CLI = path.resolve(__dirname, '..', 'packages', 'cli', 'dist', 'cli.js');
+const temporaryDirs: string[] = [];
+afterAll(() => {
+  for (const dir of temporaryDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
 const PTB = ['--org', 'PTB', '--identity', 'registrar'];
 const INMETRO = ['--org', 'Inmetro', '--identity', 'registrar'];
 
@@ -68,6 +72,7 @@ it('a meter key registered by PTB, approved by Inmetro, shown, verified; an unkn
   // "keygen": the CLI has none (@meterledger/crypto's software signer cannot export its key); a PEM made
   // with node:crypto is what `openssl genpkey` would write.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meterledger-cli-it-'));
+  temporaryDirs.push(dir);
   const pem = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const keyFile = path.join(dir, 'meter.key');
   fs.writeFileSync(keyFile, pem, { mode: 0o600 });

@@ -16,6 +16,7 @@ function codeOf(fn: () => unknown): string {
 }
 
 const dir = tmpDir();
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('--key-file', () => {
   it.each(SIGNATURE_SCHEMES)('%s: reads PKCS#8 and JSON key files and infers the scheme from the key', (scheme) => {

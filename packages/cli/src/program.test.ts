@@ -18,6 +18,7 @@ jest.setTimeout(60_000);
 
 let sessions: ReturnType<typeof inProcessSessions>;
 const dir = tmpDir();
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 interface Run {
   code: number;

@@ -24,6 +24,7 @@ jest.setTimeout(60_000);
 let sessions: ReturnType<typeof inProcessSessions>;
 let signer: SoftwareSigner;
 const dir = tmpDir('meterledger-cli-readings-');
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function cli(args: string[], stdin = '') {
   let stdout = '';
