@@ -267,7 +267,13 @@ async function main(): Promise<void> {
       readings,
       async (contract) => {
         issued += BATCH;
-        const result = (await contract.submit('submitReadings', { readings: batchOf(), group: GROUP })) as SubmitReadingsResult;
+        let result: SubmitReadingsResult;
+        try {
+          result = (await contract.submit('submitReadings', { readings: batchOf(), group: GROUP })) as SubmitReadingsResult;
+        } catch (err) {
+          issued -= BATCH; // not accepted: the run goes on until TARGET readings are
+          throw err;
+        }
         if (result.rejected > 0) throw new Error(`rejected readings: ${JSON.stringify(result.outcomes.find((o) => o.status === 'rejected'))}`);
         return result.accepted;
       },
