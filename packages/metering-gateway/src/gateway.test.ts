@@ -255,6 +255,28 @@ it('submits Tasmota plug readings with the device offset', async () => {
   expect(ledger[0]).toMatchObject({ format: 'bc4p-tasmota', utcOffset: '+01:00', cumulative: true });
 });
 
+it('puts a cumulative meter\'s readings that reached one batch out of order back in reading-time order', async () => {
+  // A broker restarted with queued messages can deliver newer ones first (see inReadingOrder).
+  const meter = await net.meter('plug-1', 'ed25519');
+  const other = await net.meter('m-a');
+  const plug = new SimulatedTasmotaPlug('plug_kitchen', softwareReadingSigner(meter.signer), { utcOffset: '+01:00', total: '1.5' });
+  const now = Date.now() - 60_000;
+  const plugReadings = [];
+  for (let i = 0; i < 4; i++) plugReadings.push(tasmotaReading(await plug.measure(new Date(now + i * 10_000), 10), { meterId: 'plug-1', utcOffset: '+01:00' }));
+  const { contract } = net.readings('operatorGateway');
+  const g = await gateway(contract, { maxDelayMs: 10_000 });
+  const batches: number[] = [];
+  g.on('batch', (r) => batches.push(r.items));
+  const [x] = await readings(other, 1);
+  const seqs = await g.enqueue([plugReadings[2], x, plugReadings[3], plugReadings[0], plugReadings[1]]);
+  await g.drain();
+  expect(batches).toEqual([5]);
+  const outcomes = await stored(g);
+  expect(outcomes.map((o) => o.status)).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'accepted']);
+  expect(outcomes.map((o) => o.seq).sort((a, b) => a - b)).toEqual(seqs);
+  expect((await net.ledgerReadings('plug-1')).map((r) => r.value)).toEqual(['1.510', '1.520', '1.530', '1.540']);
+});
+
 it('splits a batch the contract refuses whole (INVALID_ARGUMENT), and records a lone refused item as rejected', async () => {
   const a = await net.meter('m-a');
   const { contract } = net.readings('operatorGateway');

@@ -18,7 +18,7 @@ import {
   type SubmitReadingsResult,
   type SubmittedReading,
 } from '@meterledger/contract-api';
-import { parseSignedReading } from '@meterledger/crypto';
+import { interpretReading, parseSignedReading } from '@meterledger/crypto';
 import { DurableQueue, type NewEntry, type QueuedReading } from './store';
 import type { BatchReport, GatewayEvents, GatewayLogger, GatewayOutcome, ProgressReport } from './types';
 
@@ -90,6 +90,35 @@ function describe(reading: SubmittedReading): { meterId: string | undefined; wei
   return { meterId, weight };
 }
 
+/** The UTC time of an item's (first) reading, or undefined when it does not parse (the chaincode will say why). */
+function readingTime(reading: SubmittedReading): string | undefined {
+  try {
+    return interpretReading(parseSignedReading(reading.format, reading.payload), { utcOffset: reading.utcOffset })[0]?.time;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A batch's items with each meter's readings in reading-time order (meters in order of first appearance).
+ * Brokers do not always deliver in publication order: Mosquitto, restarted with queued messages for a
+ * persistent session, can deliver new messages before the restored ones. An ordered meter (sequence,
+ * chain, cumulative register) would then see an older reading after a newer one (OUT_OF_ORDER); readings
+ * that reach one batch are put back in order here. Stable: equal or unknown times keep queue order.
+ */
+export function inReadingOrder(items: readonly QueuedReading[]): QueuedReading[] {
+  const byMeter = new Map<string, { q: QueuedReading; time: string | undefined; at: number }[]>();
+  items.forEach((q, at) => {
+    const key = q.meterKey || `#${q.seq}`;
+    const list = byMeter.get(key) ?? [];
+    list.push({ q, time: readingTime(q.reading), at });
+    byMeter.set(key, list);
+  });
+  const order = (a: { time: string | undefined; at: number }, b: { time: string | undefined; at: number }) =>
+    a.time !== undefined && b.time !== undefined && a.time !== b.time ? (a.time < b.time ? -1 : 1) : a.at - b.at;
+  return [...byMeter.values()].flatMap((list) => list.sort(order).map((e) => e.q));
+}
+
 /**
  * A metering gateway: takes signed readings from devices, keeps them in a durable on-disk queue and
  * submits them in batches to the `readings` contract, recording every reading's outcome.
@@ -98,9 +127,10 @@ function describe(reading: SubmittedReading): { meterId: string | undefined; wei
  *   only in the same atomic write that records their outcome. After a crash, whatever was in flight is
  *   submitted again; the chaincode answers `duplicate` for readings already on the ledger, so nothing is
  *   lost and nothing is counted twice.
- * - Ordered: readings of one meter are submitted in enqueue order, and at most one batch per meter is in
- *   flight (readings with a sequence, a chain or a cumulative register are checked against the meter's
- *   last accepted one, and two batches of one meter would conflict on it).
+ * - Ordered: readings of one meter are submitted in enqueue order (within a batch, in reading-time order:
+ *   see inReadingOrder), and at most one batch per meter is in flight (readings with a sequence, a chain or
+ *   a cumulative register are checked against the meter's last accepted one, and two batches of one meter
+ *   would conflict on it).
  * - Batches of up to READINGS_LIMITS items, after at most `maxDelayMs`; up to `maxInFlight` batches of
  *   different meters at once; transient failures retried with exponential backoff.
  * - Outcomes: the 'outcome' event, and durably `outcomes()` / `outcomesOf(seq)`.
@@ -271,7 +301,8 @@ export class MeteringGateway extends EventEmitter<GatewayEvents> {
     }, Math.max(1, ms));
   }
 
-  #start(items: QueuedReading[]): void {
+  #start(picked: QueuedReading[]): void {
+    const items = inReadingOrder(picked);
     const meters = new Set(items.map((q) => q.meterKey || `#${q.seq}`));
     for (const m of meters) this.#busyMeters.add(m);
     for (const q of items) this.#inFlight.add(q.seq);
