@@ -14,6 +14,8 @@
  *
  *   BENCH_READINGS=1000000  BENCH_SUBMITTERS=8  BENCH_BATCH=500  BENCH_SENSORS=50
  *   BENCH_BASELINE_SECONDS=60  BENCH_NO_SAVE=1
+ *   BENCH_RESUME_RUN=<run id>: with MLEDGER_STATE_DIR/MLEDGER_NETWORK of a kept network whose run ingested
+ *   and sealed, time only the scan and the queries again (the ingest figures stay in that run's log)
  */
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -48,7 +50,9 @@ const SUBMITTERS = Number(process.env.BENCH_SUBMITTERS ?? 8);
 const BATCH = Math.min(Number(process.env.BENCH_BATCH ?? 500), READINGS_LIMITS.maxBatchItems);
 const SENSORS = Number(process.env.BENCH_SENSORS ?? 50);
 const BASELINE_SECONDS = Number(process.env.BENCH_BASELINE_SECONDS ?? 60);
-const GROUP = `bench-site-${randomBytes(3).toString('hex')}`;
+/** Resume a run whose ingest and sealing finished on a network still on disk: only the scan and queries again. */
+const RESUME = process.env.BENCH_RESUME_RUN;
+const GROUP = `bench-site-${RESUME ?? randomBytes(3).toString('hex')}`;
 const run = GROUP.slice('bench-site-'.length);
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 const interactive = process.stdout.isTTY === true;
@@ -234,90 +238,96 @@ async function main(): Promise<void> {
   };
   try {
     // sensors: registered by PTB, approved by Inmetro, each with a proof of possession
-    const ptb = (await open('PTB', 'registrar')).contract(REGISTRY_CONTRACT);
-    const inmetro = (await open('Inmetro', 'registrar')).contract(REGISTRY_CONTRACT);
     const sensors: Sensor[] = Array.from({ length: SENSORS }, (_, i) => ({
       id: `bench-${run}-sensor-${i + 1}`,
       signer: generateSoftwareSigner('ecdsa-p256-sha256'),
       unit: (i + 1) % 2 === 1 ? 'Cel' : '%RH',
       lastMs: 0,
     }));
-    const proof = (s: Sensor) => {
-      const nonce = randomBytes(18).toString('base64url');
-      const challenge = buildPossessionChallenge({ channel: profile.channel, meterId: s.id, publicKey: s.signer.publicKey, scheme: s.signer.scheme, nonce });
-      return { nonce, signature: Buffer.from(s.signer.sign(challenge)).toString('base64') };
-    };
-    const metadata = { manufacturer: `bench-${run}`, model: 'S-001', serial: 'SN', typeApprovalRef: 'BENCH' };
-    await Promise.all(sensors.map((s) => ptb.submit('registerMeter', { meterId: s.id, scheme: s.signer.scheme, publicKey: s.signer.publicKey.spkiPem, metadata, proof: proof(s) })));
-    await Promise.all(sensors.map((s) => inmetro.submit('approveMeter', { meterId: s.id, keyVersion: 1, proof: proof(s) })));
-    console.log(`${SENSORS} sensors registered and approved`);
-
-    const gateways = await Promise.all(Array.from({ length: SUBMITTERS }, () => open('Operator', 'gateway')));
-    const readings = gateways.map((g) => g.contract(READINGS_CONTRACT));
-    let cursor = 0;
-    let issued = 0;
-    const batchOf = () => Array.from({ length: BATCH }, () => {
-      const i = cursor++ % SENSORS;
-      return nextReading(sensors[i], i + 1);
-    });
-
-    console.log(`ingest: ${TARGET} readings, ${SUBMITTERS} gateways, batches of ${BATCH}`);
-    const ours = await ingest(
-      'submitReadings',
-      readings,
-      async (contract) => {
-        issued += BATCH;
-        let result: SubmitReadingsResult;
-        try {
-          result = (await contract.submit('submitReadings', { readings: batchOf(), group: GROUP })) as SubmitReadingsResult;
-        } catch (err) {
-          issued -= BATCH; // not accepted: the run goes on until TARGET readings are
-          throw err;
-        }
-        if (result.rejected > 0) throw new Error(`rejected readings: ${JSON.stringify(result.outcomes.find((o) => o.status === 'rejected'))}`);
-        return result.accepted;
-      },
-      () => issued >= TARGET,
-      roots,
-    );
-    const lastReadingMs = Math.max(...sensors.map((s) => s.lastMs));
-
-    console.log(`baseline: 001's Algorithm 1 for ${BASELINE_SECONDS} s, ${SUBMITTERS} submitters, one reading per transaction`);
-    const baselineContracts = gateways.map((g) => g.contract(BASELINE_CONTRACT));
-    const baseline = await ingest(
-      'baseline-001',
-      baselineContracts,
-      async (contract) => {
-        const i = cursor++ % SENSORS;
-        await contract.submit('logReading', nextReading(sensors[i], i + 1));
-        return 1;
-      },
-      (_accepted, seconds) => seconds >= BASELINE_SECONDS,
-      roots,
-    );
-
-    // seal every series past its last reading (sealing waits out READINGS_LIMITS.sealGraceMs)
-    const auditorConnection = await open('PTB', 'auditor');
-    const auditor = auditorConnection.contract(READINGS_CONTRACT);
-    const sealer = readings[0];
-    const lastMs = Math.max(...sensors.map((s) => s.lastMs));
-    const sealUntil = new Date(Math.ceil(lastMs / 60_000) * 60_000).toISOString();
-    const waitMs = Math.ceil(lastMs / 60_000) * 60_000 + READINGS_LIMITS.sealGraceMs + 2000 - Date.now();
-    if (waitMs > 0) {
-      console.log(`sealing up to ${sealUntil} (waiting ${Math.round(waitMs / 1000)} s for the seal grace period)`);
-      await new Promise((r) => setTimeout(r, waitMs));
-    }
-    const sealStarted = performance.now();
+    const auditor = (await open('PTB', 'auditor')).contract(READINGS_CONTRACT);
+    let ours: IngestFigures | undefined;
+    let baseline: IngestFigures | undefined;
+    let ingestEndMs: number | undefined;
     let sealTx = 0;
-    for (const series of [...sensors.map((s) => ({ meterId: s.id })), { group: GROUP }]) {
-      for (;;) {
-        const r = (await sealer.submit('sealWindows', { ...series, until: sealUntil })) as { more: boolean };
-        sealTx++;
-        if (!r.more) break;
+    let sealSeconds = 0;
+    if (RESUME === undefined) {
+      const ptb = (await open('PTB', 'registrar')).contract(REGISTRY_CONTRACT);
+      const inmetro = (await open('Inmetro', 'registrar')).contract(REGISTRY_CONTRACT);
+      const proof = (s: Sensor) => {
+        const nonce = randomBytes(18).toString('base64url');
+        const challenge = buildPossessionChallenge({ channel: profile.channel, meterId: s.id, publicKey: s.signer.publicKey, scheme: s.signer.scheme, nonce });
+        return { nonce, signature: Buffer.from(s.signer.sign(challenge)).toString('base64') };
+      };
+      const metadata = { manufacturer: `bench-${run}`, model: 'S-001', serial: 'SN', typeApprovalRef: 'BENCH' };
+      await Promise.all(sensors.map((s) => ptb.submit('registerMeter', { meterId: s.id, scheme: s.signer.scheme, publicKey: s.signer.publicKey.spkiPem, metadata, proof: proof(s) })));
+      await Promise.all(sensors.map((s) => inmetro.submit('approveMeter', { meterId: s.id, keyVersion: 1, proof: proof(s) })));
+      console.log(`${SENSORS} sensors registered and approved`);
+
+      const gateways = await Promise.all(Array.from({ length: SUBMITTERS }, () => open('Operator', 'gateway')));
+      const readings = gateways.map((g) => g.contract(READINGS_CONTRACT));
+      let cursor = 0;
+      let issued = 0;
+      const batchOf = () => Array.from({ length: BATCH }, () => {
+        const i = cursor++ % SENSORS;
+        return nextReading(sensors[i], i + 1);
+      });
+
+      console.log(`ingest: ${TARGET} readings, ${SUBMITTERS} gateways, batches of ${BATCH}`);
+      ours = await ingest(
+        'submitReadings',
+        readings,
+        async (contract) => {
+          issued += BATCH;
+          let result: SubmitReadingsResult;
+          try {
+            result = (await contract.submit('submitReadings', { readings: batchOf(), group: GROUP })) as SubmitReadingsResult;
+          } catch (err) {
+            issued -= BATCH; // not accepted: the run goes on until TARGET readings are
+            throw err;
+          }
+          if (result.rejected > 0) throw new Error(`rejected readings: ${JSON.stringify(result.outcomes.find((o) => o.status === 'rejected'))}`);
+          return result.accepted;
+        },
+        () => issued >= TARGET,
+        roots,
+      );
+      ingestEndMs = Math.max(...sensors.map((s) => s.lastMs));
+
+      console.log(`baseline: 001's Algorithm 1 for ${BASELINE_SECONDS} s, ${SUBMITTERS} submitters, one reading per transaction`);
+      const baselineContracts = gateways.map((g) => g.contract(BASELINE_CONTRACT));
+      baseline = await ingest(
+        'baseline-001',
+        baselineContracts,
+        async (contract) => {
+          const i = cursor++ % SENSORS;
+          await contract.submit('logReading', nextReading(sensors[i], i + 1));
+          return 1;
+        },
+        (_accepted, seconds) => seconds >= BASELINE_SECONDS,
+        roots,
+      );
+
+      // seal every series past its last reading (sealing waits out READINGS_LIMITS.sealGraceMs)
+      const sealer = readings[0];
+      const lastMs = Math.max(...sensors.map((s) => s.lastMs));
+      const sealUntil = new Date(Math.ceil(lastMs / 60_000) * 60_000).toISOString();
+      const waitMs = Math.ceil(lastMs / 60_000) * 60_000 + READINGS_LIMITS.sealGraceMs + 2000 - Date.now();
+      if (waitMs > 0) {
+        console.log(`sealing up to ${sealUntil} (waiting ${Math.round(waitMs / 1000)} s for the seal grace period)`);
+        await new Promise((r) => setTimeout(r, waitMs));
       }
+      const sealStarted = performance.now();
+      sealTx = 0;
+      for (const series of [...sensors.map((s) => ({ meterId: s.id })), { group: GROUP }]) {
+        for (;;) {
+          const r = (await sealer.submit('sealWindows', { ...series, until: sealUntil })) as { more: boolean };
+          sealTx++;
+          if (!r.more) break;
+        }
+      }
+      sealSeconds = round((performance.now() - sealStarted) / 1000);
+      console.log(`sealed ${SENSORS + 1} series in ${sealTx} transactions, ${sealSeconds} s`);
     }
-    const sealSeconds = round((performance.now() - sealStarted) / 1000);
-    console.log(`sealed ${SENSORS + 1} series in ${sealTx} transactions, ${sealSeconds} s`);
 
     // one pass over the raw history (every reading of every sensor, 1000 a page)
     console.log('scan: one pass over the raw history of every sensor');
@@ -329,7 +339,15 @@ async function main(): Promise<void> {
     const scanMs = performance.now() - scanStarted;
     const all = [...history.values()].flat();
     console.log(`scan: ${all.length} readings in ${round(scanMs / 1000)} s`);
-    const firstMs = Math.min(...all.map((r) => Date.parse(r.time)));
+    // (a loop: spreading a million times into Math.min overflows the stack)
+    let firstMs = Infinity;
+    let lastMs = -Infinity;
+    for (const r of all) {
+      const t = Date.parse(r.time);
+      if (t < firstMs) firstMs = t;
+      if (t > lastMs) lastMs = t;
+    }
+    const lastReadingMs = ingestEndMs ?? lastMs;
 
     // Q1: three instants per sensor
     const q1Times = new Map(sensors.map((s) => [s.id, [0.25, 0.5, 0.75].map((f) => history.get(s.id)![Math.floor(f * history.get(s.id)!.length)].time)]));
@@ -390,8 +408,9 @@ async function main(): Promise<void> {
     const verification = verificationSpeed(sensors[0]);
     const figures = {
       settings,
-      ingest: [ours, baseline],
-      ingestRatio: round(ours.readingsPerSecond / Math.max(0.001, baseline.readingsPerSecond), 1),
+      ...(RESUME ? { resumedRun: RESUME } : {}),
+      ingest: ours && baseline ? [ours, baseline] : null,
+      ingestRatio: ours && baseline ? round(ours.readingsPerSecond / Math.max(0.001, baseline.readingsPerSecond), 1) : null,
       seal: { transactions: sealTx, seconds: sealSeconds },
       readingsOnLedger: all.length,
       queries,
@@ -401,9 +420,11 @@ async function main(): Promise<void> {
     console.log('');
     console.log('| design | submitters | readings accepted | readings/s | transactions | invalidated | p50 / p99 commit ms |');
     console.log('|---|---|---|---|---|---|---|');
-    for (const f of [ours, baseline]) console.log(`| ${f.design} | ${f.submitters} | ${f.acceptedReadings} | ${f.readingsPerSecond} | ${f.transactions} | ${f.invalidTransactions} | ${f.p50CommitMs} / ${f.p99CommitMs} |`);
-    console.log(`\ningest ratio (submitReadings / baseline readings/s): ${figures.ingestRatio}×`);
-    console.log(`CPU ms per accepted reading (submitReadings): ${KINDS.map((k) => `${k} ${ours.cpuMsPerReading[k]}`).join(', ')}`);
+    if (ours && baseline) {
+      for (const f of [ours, baseline]) console.log(`| ${f.design} | ${f.submitters} | ${f.acceptedReadings} | ${f.readingsPerSecond} | ${f.transactions} | ${f.invalidTransactions} | ${f.p50CommitMs} / ${f.p99CommitMs} |`);
+      console.log(`\ningest ratio (submitReadings / baseline readings/s): ${figures.ingestRatio}×`);
+      console.log(`CPU ms per accepted reading (submitReadings): ${KINDS.map((k) => `${k} ${ours.cpuMsPerReading[k]}`).join(', ')}`);
+    } else console.log(`| (run ${RESUME} resumed after its ingest: see its log) |`);
     console.log(`\n| query (${all.length} readings on the ledger) | indexed (ms) | raw-history scan (ms) | ratio | same answer |`);
     console.log('|---|---|---|---|---|');
     for (const q of queries) console.log(`| ${q.query} | ${q.indexedMs} | ${q.scanMs} | ${q.ratio}× | ${q.exact ? 'yes' : 'NO'} |`);
