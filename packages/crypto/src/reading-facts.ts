@@ -111,6 +111,29 @@ function interpretOcmf(parsed: Extract<SignedReading, { format: 'ocmf' }>, diges
   return facts;
 }
 
+/** Facts of a format whose signed fields name meter, time, value, unit and sequence (meterledger-v1, chained-v1). */
+function selfDescribed(
+  format: 'meterledger-v1' | 'chained-v1',
+  f: { meterId: string; time: string; value: string; unit: string; sequence: number | null },
+  fieldPrefix: string,
+  chain: ReadingFacts['chain'],
+  digest: string,
+): ReadingFacts {
+  return {
+    format,
+    index: 0,
+    meterId: f.meterId,
+    deviceTime: f.time,
+    time: utc(f.time, `${fieldPrefix}time`, f.time),
+    value: canonicalDecimal(f.value, `${fieldPrefix}value`),
+    unit: f.unit,
+    sequence: f.sequence,
+    chain,
+    cumulative: ENERGY.has(f.unit),
+    digest,
+  };
+}
+
 /**
  * The one place that turns a parsed signed reading (parseSignedReading) into the facts the chaincode
  * stores: UTC time with millisecond precision, canonical decimal value, unit, order information
@@ -127,42 +150,10 @@ export function interpretReading(parsed: SignedReading, options: InterpretReadin
   }
   const digest = sha256Hex(parsed.signedBytes);
   switch (parsed.format) {
-    case 'meterledger-v1': {
-      const f = parsed.fields;
-      return [
-        {
-          format: parsed.format,
-          index: 0,
-          meterId: f.meterId,
-          deviceTime: f.time,
-          time: utc(f.time, 'time', f.time),
-          value: canonicalDecimal(f.value, 'value'),
-          unit: f.unit,
-          sequence: f.sequence,
-          chain: null,
-          cumulative: ENERGY.has(f.unit),
-          digest,
-        },
-      ];
-    }
-    case 'chained-v1': {
-      const f = parsed.fields;
-      return [
-        {
-          format: parsed.format,
-          index: 0,
-          meterId: f.meterId,
-          deviceTime: f.time,
-          time: utc(f.time, 'payload.time', f.time),
-          value: canonicalDecimal(f.value, 'payload.value'),
-          unit: f.unit,
-          sequence: f.sequence,
-          chain: { hash: digest, previous: f.previous.toLowerCase() },
-          cumulative: ENERGY.has(f.unit),
-          digest,
-        },
-      ];
-    }
+    case 'meterledger-v1':
+      return [selfDescribed(parsed.format, parsed.fields, '', null, digest)];
+    case 'chained-v1':
+      return [selfDescribed(parsed.format, parsed.fields, 'payload.', { hash: digest, previous: parsed.fields.previous.toLowerCase() }, digest)];
     case 'bc4p-tasmota': {
       const f = parsed.fields;
       // Tasmota prints local time without an offset: the declared utcOffset (default Z) places it.
