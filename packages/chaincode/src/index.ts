@@ -2,8 +2,9 @@ import { MeterRegistryContract } from './meter-registry-contract';
 import { Baseline001Contract } from './baseline-contract';
 import { ReadingsContract } from './readings-contract';
 import { installInvocationGuard } from './shim/invocation-guard';
+import { WeighingContract } from './weighing-contract';
 
-export { Baseline001Contract, MeterRegistryContract, ReadingsContract };
+export { Baseline001Contract, MeterRegistryContract, ReadingsContract, WeighingContract };
 export { ChaincodeError, ERROR_CODES, CHAINCODE_ERROR_CODES, type ChaincodeErrorCode, type ErrorCode } from './ledger/errors';
 export type * from './registry/types';
 
@@ -12,4 +13,4 @@ export type * from './registry/types';
 installInvocationGuard();
 
 /** fabric-chaincode-node loads this list; the first contract is the default one. */
-export const contracts = [MeterRegistryContract, ReadingsContract, Baseline001Contract];
+export const contracts = [MeterRegistryContract, ReadingsContract, Baseline001Contract, WeighingContract];

@@ -2,7 +2,7 @@ import type { CryptoError, CryptoErrorCode } from '@meterledger/crypto';
 import type { ChaincodeErrorCode } from './error-codes';
 
 /** What was being decoded when @meterledger/crypto failed; decides what MALFORMED_ENCODING means. */
-export type CryptoSubject = 'key' | 'signature' | 'message' | 'challenge' | 'reading';
+export type CryptoSubject = 'key' | 'signature' | 'message' | 'challenge' | 'reading' | 'ticket';
 
 /** Exhaustive: a new crypto code fails to compile until it is mapped here. */
 const BY_CRYPTO_CODE: Record<CryptoErrorCode, ChaincodeErrorCode | ((subject: CryptoSubject) => ChaincodeErrorCode)> = {
@@ -13,6 +13,7 @@ const BY_CRYPTO_CODE: Record<CryptoErrorCode, ChaincodeErrorCode | ((subject: Cr
   UNKNOWN_SIGNATURE_ENCODING: 'UNKNOWN_SIGNATURE_ENCODING',
   MALFORMED_ENCODING: (subject) => (subject === 'key' ? 'MALFORMED_KEY' : subject === 'signature' ? 'MALFORMED_SIGNATURE' : 'INVALID_ARGUMENT'),
   MALFORMED_READING: (subject) => (subject === 'reading' ? 'MALFORMED_READING' : 'INVALID_ARGUMENT'),
+  MALFORMED_TICKET: (subject) => (subject === 'ticket' ? 'MALFORMED_TICKET' : 'INVALID_ARGUMENT'),
   MALFORMED_TIME: 'INVALID_ARGUMENT',
   UNKNOWN_FORMAT: 'INVALID_ARGUMENT',
 };

@@ -29,7 +29,7 @@ const LITERAL = /['"`]([A-Z][A-Z0-9_]{2,})['"`]/g;
 function thrownCodes(source: string): string[] {
   const text = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
   const found: string[] = [];
-  for (const m of text.matchAll(/new (?:ChaincodeError|ProfileError|MeterledgerError)\(\s*['"`]([A-Z][A-Z0-9_]+)['"`]/g)) found.push(m[1]);
+  for (const m of text.matchAll(/new (?:ChaincodeError|ProfileError|MeterledgerError|MeterSignatureError)\(\s*['"`]([A-Z][A-Z0-9_]+)['"`]/g)) found.push(m[1]);
   // readings: a rejected reading of a batch (ReadingOutcome.code)
   for (const m of text.matchAll(/\breject\(\s*['"`]([A-Z][A-Z0-9_]+)['"`]/g)) found.push(m[1]);
   for (const m of text.matchAll(/\bcode:\s*([^,}\n]+)/g)) for (const l of m[1].matchAll(LITERAL)) found.push(l[1]);

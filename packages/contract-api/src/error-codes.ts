@@ -62,6 +62,29 @@ export const CHAINCODE_ERROR_CODES = [
   'TOTAL_DECREASED',
   /** The reading falls in a window that is already sealed. */
   'WINDOW_SEALED',
+  // ---- weighing: why a ticket of a batch is rejected (TicketOutcome.code), and the weighing queries ----
+  /** The signed ticket does not parse as weighing-ticket-v1, or its record (salt, signature) is malformed. */
+  'MALFORMED_TICKET',
+  /** A different ticket with this ticketID is already on the ledger (the same ticket again is a duplicate). */
+  'TICKET_ID_TAKEN',
+  /** scaleNet is greater than scaleGross. */
+  'NET_EXCEEDS_GROSS',
+  /** The time in the ticketID is further from the ticket's timestamp than WEIGHING_LIMITS allows. */
+  'TICKET_TIME_MISMATCH',
+  /** terminalRestartValue is below the last accepted one of the terminal (replay or tampering). */
+  'RESTART_VALUE_DECREASED',
+  /** A station submitted or asked for a ticket of another station. */
+  'STATION_MISMATCH',
+  /** The caller's org is not a member of the private collection that holds the data (another customer, an authority). */
+  'NOT_COLLECTION_MEMBER',
+  /** A function whose request travels in the transient map (key 'request', so private data stays off the block) was called without it. */
+  'MISSING_TRANSIENT',
+  'UNKNOWN_TICKET',
+  'UNKNOWN_ROUTE',
+  /** declareRoute with a routeId that exists. */
+  'DUPLICATE_ROUTE',
+  /** attachRouteTicket with a ticket of another station or unit than the route's end, or an end already attached. */
+  'ROUTE_TICKET_MISMATCH',
 ] as const;
 
 /** Codes the SDKs assign locally, when a failure did not come with a chaincode code. */

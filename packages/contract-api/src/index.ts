@@ -41,6 +41,18 @@ export {
   type SealWindowsRequest,
   type SubmitReadingsRequest,
   type SubmittedReading,
+  submittedTicketSchema,
+  ticketFilterSchema,
+  type AttachRouteTicketRequest,
+  type CheckDisclosureQuery,
+  type DeclareRouteRequest,
+  type GetRouteQuery,
+  type GetTicketQuery,
+  type GroupTicketsQuery,
+  type QueryTicketsQuery,
+  type SubmitTicketsRequest,
+  type SubmittedTicket,
+  type TicketFilter,
 } from './requests';
 export { validateRequest, validateRequestArgument, type RequestValidation } from './validate-request';
 export {
@@ -59,7 +71,15 @@ export {
   type RegistryResults,
   type RegistryTransaction,
   type TransactionSpec,
+  TRANSIENT_REQUEST_KEY,
+  WEIGHING_CONTRACT,
+  WEIGHING_TRANSACTIONS,
+  type WeighingResults,
+  type WeighingTransaction,
 } from './transactions';
+export type * from './weighing-types';
+export { TICKET_FLAGS, TICKET_GROUPINGS } from './weighing-types';
+export { WEIGHING_LIMITS } from './weighing-limits';
 export type * from './registry-types';
 export type * from './readings-types';
 export { READINGS_ACCEPTED_EVENT } from './readings-types';

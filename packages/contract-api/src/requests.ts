@@ -1,5 +1,7 @@
-import { SIGNATURE_SCHEMES, SIGNED_READING_FORMATS, parseRfc3339, type SignatureScheme, type SignedReadingFormat } from '@meterledger/crypto';
+import { SIGNATURE_SCHEMES, SIGNED_READING_FORMATS, WEIGHT_UNITS, parseRfc3339, type WeightUnit, type SignatureScheme, type SignedReadingFormat } from '@meterledger/crypto';
 import { READINGS_LIMITS } from './readings-limits';
+import { WEIGHING_LIMITS } from './weighing-limits';
+import { TICKET_FLAGS, TICKET_GROUPINGS, type TicketFlag, type TicketGrouping } from './weighing-types';
 import { z } from 'zod';
 import { controlCharacterProblem } from './text';
 
@@ -140,8 +142,93 @@ const READINGS_REQUEST_SCHEMAS = {
     .refine(exactlyOneSeries, ONE_SERIES),
 };
 
+
+// ---- the `weighing` contract ----------------------------------------------------------------------
+// Requests of submit functions travel in the transient map (key 'request'): a proposal's arguments are
+// written into the block for every org to read, the transient map is not.
+
+/** An exact non-negative weight, e.g. "12480.5". */
+const weight = z.string().max(40).regex(/^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$/, 'a non-negative decimal such as "12480.5"');
+/** The same identifiers a ticket uses for stations, weighbridges, terminals, scales and cells. */
+const ticketPart = z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:@/-]*$/, 'letters, digits and . _ : @ / -');
+const ticketId = z.string().regex(/^[0-9a-f]{24}_[0-9a-f]{24}_(?:0|[1-9][0-9]{0,15})$/, "004's <24 hex>_<24 hex>_<epoch ms>");
+
+export const submittedTicketSchema = z
+  .object({
+    /** The terminal's signed bytes: encodeTicketV1 of the ticket (canonical JSON). */
+    payload: z.string().min(1).max(WEIGHING_LIMITS.maxPayloadBytes),
+    /** Base64 or hex. */
+    signature: z.string().min(1).max(1024),
+    signatureEncoding,
+    /** 16 to 64 random bytes (lower-case hex) chosen once per ticket and kept with it: a retry sends the same salt. */
+    salt: z.string().regex(/^[0-9a-f]{32,128}$/, '16 to 64 random bytes as lower-case hex'),
+  })
+  .strict();
+
+/** Every attribute a ticket query filters on; all given ones must hold. Ranges: from <= time < to, min <= weight <= max. */
+export const ticketFilterSchema = z
+  .object({
+    station: ticketPart.optional(),
+    weighbridge: ticketPart.optional(),
+    terminalSerialNumber: ticketPart.optional(),
+    scaleSerialNumber: ticketPart.optional(),
+    scaleStatus: z.string().regex(/^[\x20-\x7e]{0,32}$/, 'printable ASCII, at most 32 characters').optional(),
+    cellSerialNumber: ticketPart.optional(),
+    flag: z.enum(TICKET_FLAGS as unknown as [TicketFlag, ...TicketFlag[]]).optional(),
+    from: rfc3339.optional(),
+    to: rfc3339.optional(),
+    grossMin: weight.optional(),
+    grossMax: weight.optional(),
+    netMin: weight.optional(),
+    netMax: weight.optional(),
+  })
+  .strict();
+
+/** Whose tickets (an MSP id); default the caller's own org. Any other is refused with NOT_COLLECTION_MEMBER. */
+const customerField = id.optional();
+
+const weighingRoute = {
+  routeId: id,
+  /** The MSP id of the origin's customer (the one who declared the route). */
+  originCustomer: id,
+  destinationCustomer: id,
+};
+
+const WEIGHING_REQUEST_SCHEMAS = {
+  submitTickets: z.object({ tickets: z.array(submittedTicketSchema).min(1).max(WEIGHING_LIMITS.maxBatchTickets) }).strict(),
+  getTicket: z.object({ ticketID: ticketId, customer: customerField }).strict(),
+  queryTickets: z
+    .object({ customer: customerField, filter: ticketFilterSchema.default({}), pageSize: z.number().int().min(1).max(500).default(50), bookmark })
+    .strict(),
+  groupTickets: z
+    .object({ customer: customerField, filter: ticketFilterSchema.default({}), by: z.enum(TICKET_GROUPINGS as unknown as [TicketGrouping, ...TicketGrouping[]]) })
+    .strict(),
+  /** A third party checks a ticket record it was given against the hash on the ledger. */
+  checkDisclosure: z
+    .object({
+      customer: id,
+      record: z.object({ payload: z.string().min(1).max(WEIGHING_LIMITS.maxPayloadBytes), signature: z.string().min(1).max(1024), signatureEncoding, salt: z.string().max(128) }).strict(),
+    })
+    .strict(),
+  declareRoute: z
+    .object({
+      routeId: id,
+      vehicleId: freeText(64),
+      originStation: ticketPart,
+      destinationCustomer: id,
+      destinationStation: ticketPart,
+      expectedNet: weight,
+      tolerance: weight,
+      unit: z.enum(WEIGHT_UNITS as unknown as [WeightUnit, ...WeightUnit[]]),
+    })
+    .strict(),
+  attachRouteTicket: z.object({ ...weighingRoute, ticketID: ticketId }).strict(),
+  getRoute: z.object(weighingRoute).strict(),
+};
+
 export const REQUEST_SCHEMAS = {
   ...READINGS_REQUEST_SCHEMAS,
+  ...WEIGHING_REQUEST_SCHEMAS,
   initConfig: configSettingsSchema,
   proposeConfig: configSettingsSchema,
   approveConfig: z.object({ proposalId: id }).strict(),
@@ -217,3 +304,13 @@ export type AggregateRangeQuery = RequestInput<'aggregateRange'>;
 export type CountReadingsQuery = RequestInput<'countReadings'>;
 export type ListAggregatesQuery = RequestInput<'listAggregates'>;
 export type GetSealQuery = RequestInput<'getSeal'>;
+export type SubmittedTicket = z.input<typeof submittedTicketSchema>;
+export type TicketFilter = z.input<typeof ticketFilterSchema>;
+export type SubmitTicketsRequest = RequestInput<'submitTickets'>;
+export type GetTicketQuery = RequestInput<'getTicket'>;
+export type QueryTicketsQuery = RequestInput<'queryTickets'>;
+export type GroupTicketsQuery = RequestInput<'groupTickets'>;
+export type CheckDisclosureQuery = RequestInput<'checkDisclosure'>;
+export type DeclareRouteRequest = RequestInput<'declareRoute'>;
+export type AttachRouteTicketRequest = RequestInput<'attachRouteTicket'>;
+export type GetRouteQuery = RequestInput<'getRoute'>;

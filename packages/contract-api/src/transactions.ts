@@ -20,6 +20,7 @@ import type {
   WindowSeal,
 } from './readings-types';
 import type { CommittedReading } from './readings-commitment';
+import type { DisclosureCheck, RouteRecord, RouteView, SubmitTicketsResult, TicketGroupsResult, TicketPage, TicketView } from './weighing-types';
 
 /** Name of the registry contract inside the `meterledger` chaincode (also its default contract). */
 export const REGISTRY_CONTRACT = 'registry';
@@ -27,8 +28,11 @@ export const REGISTRY_CONTRACT = 'registry';
 export interface TransactionSpec {
   /** `submit`: endorsed, ordered and committed. `evaluate`: a query; sent as a submit it is rejected. */
   kind: 'submit' | 'evaluate';
-  /** The transaction's one argument: none, a JSON request, or a plain string (the meter id). */
-  argument: 'none' | 'json' | 'text';
+  /**
+   * The transaction's one argument: none, a JSON request, or a plain string (the meter id); 'transient':
+   * no argument, the JSON request travels in the transient map under TRANSIENT_REQUEST_KEY (private data).
+   */
+  argument: 'none' | 'json' | 'text' | 'transient';
   /** The schema of the argument in REQUEST_SCHEMAS. */
   request?: RequestKind;
 }
@@ -103,11 +107,48 @@ export const BASELINE_TRANSACTIONS = {
   logReading: { kind: 'submit', argument: 'json', request: 'baselineLogReading' },
 } as const satisfies Record<string, TransactionSpec>;
 
+/** Name of the weighing contract inside the `meterledger` chaincode (`weighing:submitTickets`). */
+export const WEIGHING_CONTRACT = 'weighing';
+
+/** The transient-map key of requests with argument 'transient'. */
+export const TRANSIENT_REQUEST_KEY = 'request';
+
+/**
+ * Every transaction of the `weighing` contract. Its queries read private data with range scans, which Fabric
+ * allows only in transactions that write nothing, so unlike the other contracts they cannot carry the
+ * read-only sentinel: the SDKs refuse to submit them, and one submitted by other means commits as a no-op.
+ */
+export const WEIGHING_TRANSACTIONS = {
+  submitTickets: { kind: 'submit', argument: 'transient', request: 'submitTickets' },
+  getTicket: { kind: 'evaluate', argument: 'json', request: 'getTicket' },
+  queryTickets: { kind: 'evaluate', argument: 'json', request: 'queryTickets' },
+  groupTickets: { kind: 'evaluate', argument: 'json', request: 'groupTickets' },
+  checkDisclosure: { kind: 'evaluate', argument: 'json', request: 'checkDisclosure' },
+  declareRoute: { kind: 'submit', argument: 'transient', request: 'declareRoute' },
+  attachRouteTicket: { kind: 'submit', argument: 'transient', request: 'attachRouteTicket' },
+  getRoute: { kind: 'evaluate', argument: 'json', request: 'getRoute' },
+} as const satisfies Record<string, TransactionSpec>;
+
+export type WeighingTransaction = keyof typeof WEIGHING_TRANSACTIONS;
+
+/** The result type of each weighing transaction. */
+export interface WeighingResults {
+  submitTickets: SubmitTicketsResult;
+  getTicket: TicketView;
+  queryTickets: TicketPage;
+  groupTickets: TicketGroupsResult;
+  checkDisclosure: DisclosureCheck;
+  declareRoute: RouteRecord;
+  attachRouteTicket: RouteView;
+  getRoute: RouteView;
+}
+
 /** The transaction table of each contract of the chaincode. */
 export const CONTRACT_TRANSACTIONS: Record<string, Record<string, TransactionSpec>> = {
   [REGISTRY_CONTRACT]: REGISTRY_TRANSACTIONS,
   [READINGS_CONTRACT]: READINGS_TRANSACTIONS,
   [BASELINE_CONTRACT]: BASELINE_TRANSACTIONS,
+  [WEIGHING_CONTRACT]: WEIGHING_TRANSACTIONS,
 };
 
 /** The result type of each registry transaction. */

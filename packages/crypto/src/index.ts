@@ -43,3 +43,17 @@ export {
   type ParseSignedReadingOptions,
 } from './signed-reading';
 export { interpretReading, ENERGY_UNITS, type ReadingFacts, type InterpretReadingOptions } from './reading-facts';
+export {
+  TICKET_FORMAT_V1,
+  WEIGHT_UNITS,
+  MAX_TICKET_CELLS,
+  checkTicketV1,
+  encodeTicketV1,
+  encodeTicketDisclosure,
+  parseSignedTicket,
+  ticketIdTime,
+  type LoadCellWeight,
+  type TicketDisclosure,
+  type WeighingTicket,
+  type WeightUnit,
+} from './weighing-ticket';

@@ -1,11 +1,16 @@
 import type { Context } from 'fabric-contract-api';
-import { ROLE_ATTRIBUTE, type Caller } from './caller';
+import { ROLE_ATTRIBUTE, STATION_ATTRIBUTE, type Caller } from './caller';
 import { FabricStateStore, txContextOf } from './fabric-state-store';
 
-/** Who is calling, from the creator's certificate (MSP, x509 id, the `meterledger.role` attribute). */
+/** Who is calling, from the creator's certificate (MSP, x509 id, the `meterledger.role` and `meterledger.station` attributes). */
 export function callerOf(ctx: Context): Caller {
   const identity = ctx.clientIdentity;
-  return { mspId: identity.getMSPID(), id: identity.getID(), role: identity.getAttributeValue(ROLE_ATTRIBUTE) };
+  return {
+    mspId: identity.getMSPID(),
+    id: identity.getID(),
+    role: identity.getAttributeValue(ROLE_ATTRIBUTE),
+    station: identity.getAttributeValue(STATION_ATTRIBUTE),
+  };
 }
 
 /** What every domain function of a contract takes: the state, the transaction facts and the caller. */

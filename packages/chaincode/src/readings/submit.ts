@@ -3,13 +3,11 @@ import {
   interpretReading,
   parseRfc3339,
   parseSignedReading,
-  verifySignature,
   type ReadingFacts,
   type SignedReading,
 } from '@meterledger/crypto';
 import {
   READINGS_LIMITS,
-  errorCodeForCryptoError,
   type ReadingOutcome,
   type ReadingRecord,
   type ReadingRejection,
@@ -25,7 +23,7 @@ import { actorOf } from '../registry/actor';
 import { readMeter } from '../registry/meters';
 import type { Request } from '../registry/requests';
 import type { KeyVersionRecord, MeterRecord } from '../registry/types';
-import { keyValidAt } from '../registry/verification';
+import { checkMeterSignature, meterKeyAt, MeterSignatureError } from '../registry/meter-signature';
 import { aggregateOf, compareDecimals, mergeAggregates, type Aggregate } from '@meterledger/contract-api';
 import { groupReadingsKey, headKey, partialKey, readingKey, sealKey, valueIndexKey, type SeriesRef } from './keys';
 import { valueKey } from './value-key';
@@ -152,30 +150,21 @@ function meterIdOf(facts: ReadingFacts, declared: string | undefined): string {
 }
 
 function keyFor(meter: MeterRecord, facts: ReadingFacts): KeyVersionRecord {
-  if (meter.revocation && facts.time >= meter.revocation.effectiveAt) {
-    reject('METER_REVOKED', `meter ${meter.meterId} is revoked since ${meter.revocation.effectiveAt}`);
+  try {
+    return meterKeyAt(meter, facts.time);
+  } catch (err) {
+    if (err instanceof MeterSignatureError) reject(err.code, err.message);
+    throw err;
   }
-  const key = keyValidAt(meter, facts.time);
-  if (!key) reject('NO_KEY_VALID_AT_TIME', `meter ${meter.meterId} has no active key at ${facts.time}`);
-  return key;
 }
 
 function checkSignature(parsed: SignedReading, key: KeyVersionRecord, meterId: string): void {
-  let valid: boolean;
   try {
-    valid = verifySignature({
-      scheme: key.scheme,
-      publicKey: key.publicKey,
-      message: parsed.signedBytes,
-      signature: parsed.signature,
-      signatureEncoding: parsed.signatureEncoding,
-    });
+    checkMeterSignature(key, meterId, { message: parsed.signedBytes, signature: parsed.signature, signatureEncoding: parsed.signatureEncoding });
   } catch (err) {
-    if (!(err instanceof CryptoError)) throw err;
-    const code = errorCodeForCryptoError(err, 'signature');
-    reject(code === 'KEY_SCHEME_MISMATCH' || code === 'MALFORMED_SIGNATURE' ? code : 'MALFORMED_SIGNATURE', err.message);
+    if (err instanceof MeterSignatureError) reject(err.code, err.message);
+    throw err;
   }
-  if (!valid) reject('SIGNATURE_MISMATCH', `the signature does not verify with key version ${key.version} of meter ${meterId}`);
 }
 
 /**
