@@ -1,6 +1,13 @@
 import 'reflect-metadata';
-import { WEIGHING_TRANSACTIONS, type WeighingTransaction } from '@meterledger/contract-api';
+import { WEIGHING_TRANSACTIONS, type DisclosureCheck, type SubmitTicketsResult, type TicketPage, type TicketView, type WeighingTransaction } from '@meterledger/contract-api';
+import { generateSoftwareSigner } from '@meterledger/crypto';
 import { WeighingContract } from './weighing-contract';
+import { possessionProof, registration } from './testing/fixtures';
+import { IDENTITIES } from './testing/identities';
+import { InProcessChaincode, json } from './testing/in-process-chaincode';
+import { MemoryPrivateData } from './testing/memory-private-data';
+import { makeTicket, signTicket } from './testing/weighing-driver';
+import { ticketsCollection } from './weighing';
 
 describe('WeighingContract decorators', () => {
   const transactions: { name: string; tag: string[]; parameters: unknown[] }[] = Reflect.getMetadata('fabric:transactions', WeighingContract.prototype);
@@ -14,5 +21,50 @@ describe('WeighingContract decorators', () => {
       // transient requests take no argument: the request is in the transient map
       expect([t.name, t.tag.includes('EVALUATE'), t.parameters.length]).toEqual([t.name, spec.kind === 'evaluate', spec.argument === 'transient' ? 0 : 1]);
     }
+  });
+});
+
+describe('WeighingContract through fabric-shim, in process', () => {
+  it('takes requests from the transient map, reads station and role from the certificate, and answers forbidden reads with codes', async () => {
+    const privateData = new MemoryPrivateData()
+      .define(ticketsCollection('CustomerAMSP'), ['CustomerAMSP'])
+      .define(ticketsCollection('CustomerBMSP'), ['CustomerBMSP']);
+    const cc = new InProcessChaincode({ orgs: ['PTBMSP', 'InmetroMSP'], privateData });
+    const config = JSON.stringify({ approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] });
+    expect(await cc.submit(IDENTITIES.ptbAdmin, ['registry:initConfig', config])).toMatchObject({ validationCode: 'VALID' });
+    const terminal = generateSoftwareSigner('ecdsa-p256-sha256');
+    expect(await cc.submit(IDENTITIES.ptbRegistrar, ['registry:registerMeter', JSON.stringify(registration(terminal, 'SBX-A-st01'))])).toMatchObject({ validationCode: 'VALID' });
+    const approval = JSON.stringify({ meterId: 'SBX-A-st01', keyVersion: 1, proof: possessionProof(terminal, 'SBX-A-st01') });
+    expect(await cc.submit(IDENTITIES.inmetroRegistrar, ['registry:approveMeter', approval])).toMatchObject({ validationCode: 'VALID' });
+
+    const at = '2026-03-02T12:00:00.000Z';
+    const ticket = makeTicket({ time: '2026-03-02T08:00:00Z' });
+    const request = JSON.stringify({ tickets: [signTicket(terminal, ticket)] });
+    const inArguments = await cc.submit(IDENTITIES.customerAStation01, ['weighing:submitTickets', request], { at });
+    expect(inArguments.message).toMatch(/^BAD_ARGUMENT_COUNT: /);
+    const noTransient = await cc.submit(IDENTITIES.customerAStation01, ['weighing:submitTickets'], { at });
+    expect(noTransient.message).toMatch(/^MISSING_TRANSIENT: /);
+
+    const submitted = await cc.submit(IDENTITIES.customerAStation01, ['weighing:submitTickets'], { at, transient: { request } });
+    expect(submitted.validationCode).toBe('VALID');
+    expect(json<SubmitTicketsResult>(submitted)).toMatchObject({ customer: 'CustomerAMSP', accepted: 1 });
+    // nothing of the ticket in the public state: only the private collection holds it
+    expect([...cc.ledger.snapshot().state.values()].map((hex) => Buffer.from(hex, 'hex').toString('utf8')).join('\n')).not.toContain(ticket.ticketID);
+
+    const byId = JSON.stringify({ ticketID: ticket.ticketID });
+    expect(json<TicketView>(await cc.evaluate(IDENTITIES.customerAUser, ['weighing:getTicket', byId])).ticket).toEqual(ticket);
+    expect((await cc.evaluate(IDENTITIES.customerAStation02, ['weighing:getTicket', byId])).message).toMatch(/^STATION_MISMATCH: /);
+    expect((await cc.evaluate(IDENTITIES.customerBUser, ['weighing:getTicket', JSON.stringify({ ticketID: ticket.ticketID, customer: 'CustomerAMSP' })])).message).toMatch(/^NOT_COLLECTION_MEMBER: /);
+    expect((await cc.evaluate(IDENTITIES.customerBUser, ['weighing:getTicket', byId])).message).toMatch(/^UNKNOWN_TICKET: /);
+    expect((await cc.evaluate(IDENTITIES.ptbAuditor, ['weighing:queryTickets', JSON.stringify({ customer: 'CustomerAMSP' })])).message).toMatch(/^NOT_COLLECTION_MEMBER: /);
+    // a peer of another org executing (as if a client picked it): Fabric's refusal, given our code
+    const onOtherPeer = await cc.evaluate(IDENTITIES.customerAUser, ['weighing:queryTickets', '{}'], { peer: 'CustomerBMSP' });
+    expect(onOtherPeer.message).toMatch(/^NOT_COLLECTION_MEMBER: /);
+
+    const page = json<TicketPage>(await cc.evaluate(IDENTITIES.customerAStation01, ['weighing:queryTickets', JSON.stringify({ filter: { weighbridge: 'wb1' } })]));
+    expect(page.items.map((v) => v.ticket.ticketID)).toEqual([ticket.ticketID]);
+    const view = page.items[0];
+    const check = await cc.evaluate(IDENTITIES.ptbAuditor, ['weighing:checkDisclosure', JSON.stringify({ customer: 'CustomerAMSP', record: { payload: view.payload, signature: view.signature, salt: view.salt } })]);
+    expect(json<DisclosureCheck>(check)).toMatchObject({ valid: true });
   });
 });

@@ -55,12 +55,22 @@ export const ERROR_CLASS: Readonly<Record<ErrorCode, ErrorClass>> = {
   METER_ID_MISMATCH: 'input',
   SIGNATURE_MISMATCH: 'input',
   CLOCK_SKEW: 'input',
+  // weighing: a ticket or request refused as it is.
+  MALFORMED_TICKET: 'input',
+  NET_EXCEEDS_GROSS: 'input',
+  TICKET_TIME_MISMATCH: 'input',
+  MISSING_TRANSIENT: 'input',
+  ROUTE_TICKET_MISMATCH: 'input',
   // 4: the caller's org or role may not do this.
   UNAUTHORIZED: 'authorization',
+  STATION_MISMATCH: 'authorization',
+  NOT_COLLECTION_MEMBER: 'authorization',
   // 5: what the request names does not exist.
   UNKNOWN_METER: 'not-found',
   UNKNOWN_KEY_VERSION: 'not-found',
   UNKNOWN_PROPOSAL: 'not-found',
+  UNKNOWN_TICKET: 'not-found',
+  UNKNOWN_ROUTE: 'not-found',
   // 6: the registry's state does not allow it (now, or any more).
   DUPLICATE_METER: 'conflict',
   DUPLICATE_KEY: 'conflict',
@@ -72,6 +82,10 @@ export const ERROR_CLASS: Readonly<Record<ErrorCode, ErrorClass>> = {
   NOT_CONFIGURED: 'conflict',
   ALREADY_CONFIGURED: 'conflict',
   PROPOSAL_SUPERSEDED: 'conflict',
+  // weighing: refused because of what the ledger already holds.
+  TICKET_ID_TAKEN: 'conflict',
+  RESTART_VALUE_DECREASED: 'conflict',
+  DUPLICATE_ROUTE: 'conflict',
   // readings: refused because of what the ledger already holds for the meter.
   NO_KEY_VALID_AT_TIME: 'conflict',
   READING_CONFLICT: 'conflict',

@@ -10,7 +10,14 @@ describe('allPages', () => {
     expect(seen).toEqual(['m:', 'm:b1', 'm:b2']);
   });
 
-  it('stops on an empty page or a bookmark that does not move', async () => {
+  it('goes on after an empty page that has a new bookmark (a scan that found nothing in one stretch)', async () => {
+    const pages: Record<string, { items: number[]; bookmark: string }> = { '': { items: [], bookmark: 'b1' }, b1: { items: [7], bookmark: '' } };
+    const out: number[] = [];
+    for await (const x of allPages(async (q: { bookmark?: string }) => pages[q.bookmark ?? ''], {})) out.push(x);
+    expect(out).toEqual([7]);
+  });
+
+  it('stops on a bookmark that does not move', async () => {
     const stuck = async () => ({ items: [1], bookmark: 'same' });
     const out: number[] = [];
     for await (const x of allPages(stuck, { bookmark: 'same' })) out.push(x);

@@ -18,6 +18,8 @@ export interface TicketView {
   payload: string;
   signature: string;
   signatureEncoding?: 'der' | 'raw';
+  /** The salt of the stored record: with payload and signature, what a disclosure hands over (see checkDisclosure). */
+  salt: string;
   /** The key version of the terminal that verified the signature. */
   keyVersion: number;
   flags: TicketFlag[];

@@ -22,6 +22,7 @@ export { parsePublicKey, type PublicKeyInfo } from './keys';
 export { verifySignature, type VerifySignatureRequest } from './verify';
 export { buildPossessionChallenge, type PossessionChallengeInput } from './possession';
 export { generateSoftwareSigner, softwareSignerFromPrivateKeyPem, type SoftwareSigner } from './signer';
+export { softwareDeviceSigner, type DeviceSigner } from './device-signer';
 export { encodeDerSignature, signEcdsaSha256LowS } from './ecdsa-low-s';
 export {
   parseSignedReading,

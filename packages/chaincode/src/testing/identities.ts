@@ -1,7 +1,7 @@
 /**
  * Test identities for running the real chaincode in-process (fabric-shim's ClientIdentity parses them):
  * X.509 certificates with the Fabric CA attribute extension (OID 1.2.3.4.5.6.7.8.1, JSON
- * `{"attrs":{"meterledger.role":...}}`), each issued by a throw-away CA per org. Made once with openssl:
+ * `{"attrs":{"meterledger.role":...}}`, and `meterledger.station` for weighing stations), each issued by a throw-away CA per org. Made once with openssl:
  *
  *   openssl ecparam -name prime256v1 -genkey -noout -out ca.key
  *   openssl req -x509 -new -key ca.key -subj "/C=DE/O=ptb/CN=ca.ptb" -days 36500 -out ca.pem
@@ -17,6 +17,8 @@ export interface TestIdentity {
   certificate: string;
   /** The meterledger.role attribute in the certificate (null: none). */
   role: string | null;
+  /** The meterledger.station attribute (weighing stations only). */
+  station?: string;
   /** What ClientIdentity.getID() returns for it. */
   id: string;
 }
@@ -352,6 +354,118 @@ aXRvciJ9fTAdBgNVHQ4EFgQUbOrelC2KH4W1xi7phVnGMhraBgMwHwYDVR0jBBgw
 FoAUTlJakR8LxAxDqj5KurzzBc6ZzdYwCgYIKoZIzj0EAwIDRwAwRAIgfHmvrI83
 qt1YAeEIu+bM4RMtyrzX2FJOyHVjs/UqpwUCIGJZDKmYcTFiyxaz2al5zmdOS7AB
 7E3UHWeTNpMYb4Za
+-----END CERTIFICATE-----
+`,
+  },
+  // Weighing customers (004): station identities carry meterledger.station; a customer's user has role customer.
+  customerAStation01: {
+    mspId: 'CustomerAMSP',
+    role: 'station',
+    station: 'st01',
+    id: 'x509::/C=PT/O=customera/OU=client/CN=station01::/C=PT/O=customera/CN=ca.customera',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICfjCCAiSgAwIBAgIUW8LLYJtLaHCbw46aowHzlLpFkaIwCgYIKoZIzj0EAwIw
+ODELMAkGA1UEBhMCUFQxEjAQBgNVBAoMCWN1c3RvbWVyYTEVMBMGA1UEAwwMY2Eu
+Y3VzdG9tZXJhMCAXDTI2MTEyMjExNDMzNVoYDzIxMjYxMDI5MTE0MzM1WjBGMQsw
+CQYDVQQGEwJQVDESMBAGA1UECgwJY3VzdG9tZXJhMQ8wDQYDVQQLDAZjbGllbnQx
+EjAQBgNVBAMMCXN0YXRpb24wMTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABN11
+7ox7faUSon47ORyXhQaD/BBhTq9S+Wrx64mCvO2KcbfMju7Iy1dWO4woIRtJ9Rn3
+PcGvLsdTaCFSRgfpulSjgfswgfgwDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMC
+B4AwgZcGCCoDBAUGBwgBBIGKeyJhdHRycyI6eyJoZi5BZmZpbGlhdGlvbiI6IiIs
+ImhmLkVucm9sbG1lbnRJRCI6InN0YXRpb24wMSIsImhmLlR5cGUiOiJjbGllbnQi
+LCJtZXRlcmxlZGdlci5yb2xlIjoic3RhdGlvbiIsIm1ldGVybGVkZ2VyLnN0YXRp
+b24iOiJzdDAxIn19MB0GA1UdDgQWBBT0v8yHSfsN/aRBL7tJPWOtP8UUGDAfBgNV
+HSMEGDAWgBQPxtl1p3mQHNGcMlwt3tTxW9RH1zAKBggqhkjOPQQDAgNIADBFAiEA
+kxpCF/jZQGjXLZ6La425Tt80fr4TRoru+iUpCcV2vjQCIC+oECSdjmwPeYR9cBPK
+bUQjQOZ4QnKXhCkTA8eqQ8IX
+-----END CERTIFICATE-----
+`,
+  },
+  customerAStation02: {
+    mspId: 'CustomerAMSP',
+    role: 'station',
+    station: 'st02',
+    id: 'x509::/C=PT/O=customera/OU=client/CN=station02::/C=PT/O=customera/CN=ca.customera',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICfTCCAiSgAwIBAgIUW8LLYJtLaHCbw46aowHzlLpFkaMwCgYIKoZIzj0EAwIw
+ODELMAkGA1UEBhMCUFQxEjAQBgNVBAoMCWN1c3RvbWVyYTEVMBMGA1UEAwwMY2Eu
+Y3VzdG9tZXJhMCAXDTI2MTEyMjExNDMzNloYDzIxMjYxMDI5MTE0MzM2WjBGMQsw
+CQYDVQQGEwJQVDESMBAGA1UECgwJY3VzdG9tZXJhMQ8wDQYDVQQLDAZjbGllbnQx
+EjAQBgNVBAMMCXN0YXRpb24wMjBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABBtt
+2WNUZ1pXwbxXv9BxQjzm4LCb/tJzc5rsJyPx8pboW+3186H8nk/SsjKK0BgbBATb
+E5euH6W+MXfZe92IN+ajgfswgfgwDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMC
+B4AwgZcGCCoDBAUGBwgBBIGKeyJhdHRycyI6eyJoZi5BZmZpbGlhdGlvbiI6IiIs
+ImhmLkVucm9sbG1lbnRJRCI6InN0YXRpb24wMiIsImhmLlR5cGUiOiJjbGllbnQi
+LCJtZXRlcmxlZGdlci5yb2xlIjoic3RhdGlvbiIsIm1ldGVybGVkZ2VyLnN0YXRp
+b24iOiJzdDAyIn19MB0GA1UdDgQWBBSO2kUzlSWEpWT520YzuoQhevpNqTAfBgNV
+HSMEGDAWgBQPxtl1p3mQHNGcMlwt3tTxW9RH1zAKBggqhkjOPQQDAgNHADBEAiAU
+z3+hVZVKXhsIlqcsYuRFCIqUooIhPW/g1ugMiWIIEwIgVlJztjqhRrwE1eEam2tO
+RcQ09gzwEIK4LrbD95ks3Gg=
+-----END CERTIFICATE-----
+`,
+  },
+  customerAUser: {
+    mspId: 'CustomerAMSP',
+    role: 'customer',
+    id: 'x509::/C=PT/O=customera/OU=client/CN=user::/C=PT/O=customera/CN=ca.customera',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICVjCCAfygAwIBAgIUW8LLYJtLaHCbw46aowHzlLpFkaQwCgYIKoZIzj0EAwIw
+ODELMAkGA1UEBhMCUFQxEjAQBgNVBAoMCWN1c3RvbWVyYTEVMBMGA1UEAwwMY2Eu
+Y3VzdG9tZXJhMCAXDTI2MTEyMjExNDMzNloYDzIxMjYxMDI5MTE0MzM2WjBBMQsw
+CQYDVQQGEwJQVDESMBAGA1UECgwJY3VzdG9tZXJhMQ8wDQYDVQQLDAZjbGllbnQx
+DTALBgNVBAMMBHVzZXIwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAT+ZN2dzYRW
+U7rlRNl8xgY1XEE4xi4kZkpBNYFdmTdK6ZSnpZ0kEAn70vXcs5+XMyQE3rxKNra6
+dKkXm1Y254Q4o4HYMIHVMAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMHUG
+CCoDBAUGBwgBBGl7ImF0dHJzIjp7ImhmLkFmZmlsaWF0aW9uIjoiIiwiaGYuRW5y
+b2xsbWVudElEIjoidXNlciIsImhmLlR5cGUiOiJjbGllbnQiLCJtZXRlcmxlZGdl
+ci5yb2xlIjoiY3VzdG9tZXIifX0wHQYDVR0OBBYEFAp79aXi9xdesLgdBSfgop2B
+/lYsMB8GA1UdIwQYMBaAFA/G2XWneZAc0ZwyXC3e1PFb1EfXMAoGCCqGSM49BAMC
+A0gAMEUCIQC7V4tp3Ogb1FPOGgws0idDI4ldP2b5BUY+5FSp9ICAxwIgOYmze5lz
+VvKt845aJe65LJ7Y8zwKTWWFo7aNZEzmqWo=
+-----END CERTIFICATE-----
+`,
+  },
+  customerBStation01: {
+    mspId: 'CustomerBMSP',
+    role: 'station',
+    station: 'st01',
+    id: 'x509::/C=PT/O=customerb/OU=client/CN=station01::/C=PT/O=customerb/CN=ca.customerb',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICfTCCAiSgAwIBAgIUUJORHsExRKSJ5Q6P+D0eDrqhR/IwCgYIKoZIzj0EAwIw
+ODELMAkGA1UEBhMCUFQxEjAQBgNVBAoMCWN1c3RvbWVyYjEVMBMGA1UEAwwMY2Eu
+Y3VzdG9tZXJiMCAXDTI2MTEyMjExNDMzNloYDzIxMjYxMDI5MTE0MzM2WjBGMQsw
+CQYDVQQGEwJQVDESMBAGA1UECgwJY3VzdG9tZXJiMQ8wDQYDVQQLDAZjbGllbnQx
+EjAQBgNVBAMMCXN0YXRpb24wMTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABMTi
+AG1JLwJtihW1Hwq/vm8kRI1RcPD3BDnqRF0b3V/yl79TmDPKWHZITcnHdZcHB0MF
+Akn50hqN9HBN7VoCu5GjgfswgfgwDAYDVR0TAQH/BAIwADAOBgNVHQ8BAf8EBAMC
+B4AwgZcGCCoDBAUGBwgBBIGKeyJhdHRycyI6eyJoZi5BZmZpbGlhdGlvbiI6IiIs
+ImhmLkVucm9sbG1lbnRJRCI6InN0YXRpb24wMSIsImhmLlR5cGUiOiJjbGllbnQi
+LCJtZXRlcmxlZGdlci5yb2xlIjoic3RhdGlvbiIsIm1ldGVybGVkZ2VyLnN0YXRp
+b24iOiJzdDAxIn19MB0GA1UdDgQWBBS39nsG5d7PXdzKWDw6Qn1efIkbLDAfBgNV
+HSMEGDAWgBSolPUis1uvGWoaJfHSreZEVJsDsjAKBggqhkjOPQQDAgNHADBEAiBX
+L43agO2npaCAg2CcDnRWOheiL5XjyaBC1wjycJXNUgIgBMzrXXgLpZ8D4RbypTuI
+r5B+Ll/HLYTYiSWrWYjIRNI=
+-----END CERTIFICATE-----
+`,
+  },
+  customerBUser: {
+    mspId: 'CustomerBMSP',
+    role: 'customer',
+    id: 'x509::/C=PT/O=customerb/OU=client/CN=user::/C=PT/O=customerb/CN=ca.customerb',
+    certificate: `-----BEGIN CERTIFICATE-----
+MIICVzCCAfygAwIBAgIUUJORHsExRKSJ5Q6P+D0eDrqhR/MwCgYIKoZIzj0EAwIw
+ODELMAkGA1UEBhMCUFQxEjAQBgNVBAoMCWN1c3RvbWVyYjEVMBMGA1UEAwwMY2Eu
+Y3VzdG9tZXJiMCAXDTI2MTEyMjExNDMzNloYDzIxMjYxMDI5MTE0MzM2WjBBMQsw
+CQYDVQQGEwJQVDESMBAGA1UECgwJY3VzdG9tZXJiMQ8wDQYDVQQLDAZjbGllbnQx
+DTALBgNVBAMMBHVzZXIwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAAQQ2lqYSdXS
+e4Rx+uC5iJ0w7Bu9yM0iyKOHEODI4UquJcsCYmp8ZQ+m8ZyCm3B4Rz9bwN4BXIWr
+aCsjoib1wulOo4HYMIHVMAwGA1UdEwEB/wQCMAAwDgYDVR0PAQH/BAQDAgeAMHUG
+CCoDBAUGBwgBBGl7ImF0dHJzIjp7ImhmLkFmZmlsaWF0aW9uIjoiIiwiaGYuRW5y
+b2xsbWVudElEIjoidXNlciIsImhmLlR5cGUiOiJjbGllbnQiLCJtZXRlcmxlZGdl
+ci5yb2xlIjoiY3VzdG9tZXIifX0wHQYDVR0OBBYEFPIT1cWCYBV+a0fyQzmRu9KJ
+QFDNMB8GA1UdIwQYMBaAFKiU9SKzW68Zahol8dKt5kRUmwOyMAoGCCqGSM49BAMC
+A0kAMEYCIQDTwKLAwAOCdOs8cu+gGdHw1F3htUiFVWu0NDSTgD/nRAIhAMvdyVQj
+c8IIlJ/6TorP8GtocHt7hVh7n2hSvLRm/n6h
 -----END CERTIFICATE-----
 `,
   },

@@ -78,15 +78,22 @@ export class MemoryPrivateTransaction implements PrivateStore {
     return value && new Uint8Array(createHash('sha256').update(value).digest());
   }
 
-  async scan(collection: string, startKey: string, endKey: string, visit: (entry: StateEntry) => boolean): Promise<number> {
+  /** Every committed entry with startKey <= key < endKey, in UTF-8 byte order (what a range iterator yields). */
+  rangeEntries(collection: string, startKey: string, endKey: string): StateEntry[] {
     if (this.#writes.size > 0) throw new Error('txid [memory]: unsuppored transaction. Queries on pvt data is supported only in a read-only transaction');
     this.#scanned = true;
     const c = this.#readable(collection);
-    const keys = [...c.keys()].filter((k) => k >= startKey && k < endKey).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return [...c.keys()]
+      .filter((k) => k >= startKey && k < endKey)
+      .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+      .map((key) => ({ key, value: c.get(key) as Uint8Array }));
+  }
+
+  async scan(collection: string, startKey: string, endKey: string, visit: (entry: StateEntry) => boolean): Promise<number> {
     let visited = 0;
-    for (const key of keys) {
+    for (const entry of this.rangeEntries(collection, startKey, endKey)) {
       visited += 1;
-      if (!visit({ key, value: c.get(key) as Uint8Array })) break;
+      if (!visit(entry)) break;
     }
     return visited;
   }

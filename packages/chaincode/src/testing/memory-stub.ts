@@ -1,6 +1,7 @@
 import type { ChaincodeStub } from 'fabric-shim';
 import { endorsementPolicyOf, endorsersOfPolicy } from '../ledger/fabric-state-store';
 import type { MemoryTransaction } from './memory-ledger';
+import type { MemoryPrivateTransaction } from './memory-private-data';
 import type { TestIdentity } from './identities';
 
 /**
@@ -13,11 +14,50 @@ export class MemoryStub {
   readonly #txn: MemoryTransaction;
   readonly #args: Buffer[];
   readonly #creator: TestIdentity;
+  readonly #private: MemoryPrivateTransaction | undefined;
+  readonly #transient: Map<string, Uint8Array>;
 
-  constructor(txn: MemoryTransaction, args: readonly (string | Uint8Array)[], creator: TestIdentity) {
+  constructor(
+    txn: MemoryTransaction,
+    args: readonly (string | Uint8Array)[],
+    creator: TestIdentity,
+    options: { privateData?: MemoryPrivateTransaction; transient?: Record<string, string | Uint8Array> } = {},
+  ) {
     this.#txn = txn;
     this.#args = args.map((a) => (typeof a === 'string' ? Buffer.from(a, 'utf8') : Buffer.from(a)));
     this.#creator = creator;
+    this.#private = options.privateData;
+    this.#transient = new Map(Object.entries(options.transient ?? {}).map(([k, v]) => [k, typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v)]));
+  }
+
+  getTransient(): Map<string, Uint8Array> {
+    return this.#transient;
+  }
+
+  #privateData(): MemoryPrivateTransaction {
+    if (!this.#private) throw new Error('this in-process network has no private data collections');
+    return this.#private;
+  }
+
+  async getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    return (await this.#privateData().get(collection, key)) ?? new Uint8Array();
+  }
+
+  async putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    await this.#privateData().put(collection, key, value);
+  }
+
+  async getPrivateDataHash(collection: string, key: string): Promise<Uint8Array> {
+    return (await this.#privateData().hash(collection, key)) ?? new Uint8Array();
+  }
+
+  async getPrivateDataByRange(collection: string, startKey: string, endKey: string) {
+    const entries = this.#privateData().rangeEntries(collection, startKey, endKey);
+    let i = 0;
+    return {
+      next: async () => (i < entries.length ? { done: false, value: entries[i++] } : { done: true, value: undefined }),
+      close: async () => undefined,
+    };
   }
 
   getBufferArgs(): Buffer[] {

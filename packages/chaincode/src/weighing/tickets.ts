@@ -272,13 +272,14 @@ function ticketIdOf(payload: string): string {
 export async function readTicketView(store: PrivateStore, collection: string, customer: string, ticketID: string): Promise<TicketView | undefined> {
   const [recordBytes, metaBytes] = [await store.get(collection, ticketKey(ticketID)), await store.get(collection, ticketMetaKey(ticketID))];
   if (!recordBytes || !metaBytes) return undefined;
-  const record = fromBytes<{ payload: string; signature: string; signatureEncoding?: 'der' | 'raw' }>(recordBytes);
+  const record = fromBytes<{ payload: string; signature: string; signatureEncoding?: 'der' | 'raw'; salt: string }>(recordBytes);
   const meta = fromBytes<TicketMeta>(metaBytes);
   return {
     ticket: parseSignedTicket(record.payload),
     payload: record.payload,
     signature: record.signature,
     ...(record.signatureEncoding ? { signatureEncoding: record.signatureEncoding } : {}),
+    salt: record.salt,
     keyVersion: meta.keyVersion,
     flags: meta.flags,
     time: meta.time,
