@@ -1,7 +1,7 @@
 // Unit tests (project 'unit') live beside the code they test (packages/*/src/**/*.test.ts, network/**/*.test.ts).
 // ts-jest compiles with the full TypeScript program (not isolatedModules) so decorator metadata is emitted.
 const moduleNameMapper = {
-  '^@meterledger/(crypto|contract-api|chaincode|client|authority|auditor|cli|metering-gateway|weighing)$': '<rootDir>/packages/$1/src/index.ts',
+  '^@meterledger/(crypto|contract-api|chaincode|client|authority|auditor|cli|metering-gateway|weighing|smartbox-api)$': '<rootDir>/packages/$1/src/index.ts',
 };
 
 module.exports = {

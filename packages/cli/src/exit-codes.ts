@@ -65,6 +65,9 @@ export const ERROR_CLASS: Readonly<Record<ErrorCode, ErrorClass>> = {
   UNAUTHORIZED: 'authorization',
   STATION_MISMATCH: 'authorization',
   NOT_COLLECTION_MEMBER: 'authorization',
+  INVALID_CREDENTIALS: 'authorization',
+  INVALID_TOKEN: 'authorization',
+  TOKEN_EXPIRED: 'authorization',
   // 5: what the request names does not exist.
   UNKNOWN_METER: 'not-found',
   UNKNOWN_KEY_VERSION: 'not-found',

@@ -119,6 +119,12 @@ export const CLIENT_ERROR_CODES = [
   'CREDENTIALS_NOT_FOUND',
   /** An identity's certificate or key, or a TLS root certificate, is not usable PEM. */
   'CREDENTIALS_INVALID',
+  /** SmartBox API: unknown station or wrong secret at login. */
+  'INVALID_CREDENTIALS',
+  /** SmartBox API: a missing, malformed, revoked or spent access or refresh token. */
+  'INVALID_TOKEN',
+  /** SmartBox API: the access or refresh token expired (refresh, or log in again). */
+  'TOKEN_EXPIRED',
   /** A local option is out of range (e.g. a deadline that is not a positive number of ms). */
   'INVALID_OPTION',
   /** Anything else. */
