@@ -11,9 +11,9 @@ export function stateDir(): string {
 /** Connections opened by a test file, closed in afterAll. */
 const open: MeterledgerConnection[] = [];
 
-/** A connection through the transport the suite runs with (MLEDGER_TRANSPORT), closed in afterAll. */
-export async function connection(org: string, identity: string): Promise<MeterledgerConnection> {
-  const c = await connect({ org, identity });
+/** A connection through the transport the suite runs with (MLEDGER_TRANSPORT), closed in afterAll; `peer`: the gateway peer (default the org's first). */
+export async function connection(org: string, identity: string, peer?: string): Promise<MeterledgerConnection> {
+  const c = await connect({ org, identity, ...(peer ? { peer } : {}) });
   open.push(c);
   return c;
 }
