@@ -40,28 +40,28 @@ describe('WeighingContract through fabric-shim, in process', () => {
     const at = '2026-03-02T12:00:00.000Z';
     const ticket = makeTicket({ time: '2026-03-02T08:00:00Z' });
     const request = JSON.stringify({ tickets: [signTicket(terminal, ticket)] });
-    const inArguments = await cc.submit(IDENTITIES.customerAStation01, ['weighing:submitTickets', request], { at });
+    const inArguments = await cc.submit(IDENTITIES.customeraStation01, ['weighing:submitTickets', request], { at });
     expect(inArguments.message).toMatch(/^BAD_ARGUMENT_COUNT: /);
-    const noTransient = await cc.submit(IDENTITIES.customerAStation01, ['weighing:submitTickets'], { at });
+    const noTransient = await cc.submit(IDENTITIES.customeraStation01, ['weighing:submitTickets'], { at });
     expect(noTransient.message).toMatch(/^MISSING_TRANSIENT: /);
 
-    const submitted = await cc.submit(IDENTITIES.customerAStation01, ['weighing:submitTickets'], { at, transient: { request } });
+    const submitted = await cc.submit(IDENTITIES.customeraStation01, ['weighing:submitTickets'], { at, transient: { request } });
     expect(submitted.validationCode).toBe('VALID');
     expect(json<SubmitTicketsResult>(submitted)).toMatchObject({ customer: 'CustomerAMSP', accepted: 1 });
     // nothing of the ticket in the public state: only the private collection holds it
     expect([...cc.ledger.snapshot().state.values()].map((hex) => Buffer.from(hex, 'hex').toString('utf8')).join('\n')).not.toContain(ticket.ticketID);
 
     const byId = JSON.stringify({ ticketID: ticket.ticketID });
-    expect(json<TicketView>(await cc.evaluate(IDENTITIES.customerAUser, ['weighing:getTicket', byId])).ticket).toEqual(ticket);
-    expect((await cc.evaluate(IDENTITIES.customerAStation02, ['weighing:getTicket', byId])).message).toMatch(/^STATION_MISMATCH: /);
-    expect((await cc.evaluate(IDENTITIES.customerBUser, ['weighing:getTicket', JSON.stringify({ ticketID: ticket.ticketID, customer: 'CustomerAMSP' })])).message).toMatch(/^NOT_COLLECTION_MEMBER: /);
-    expect((await cc.evaluate(IDENTITIES.customerBUser, ['weighing:getTicket', byId])).message).toMatch(/^UNKNOWN_TICKET: /);
+    expect(json<TicketView>(await cc.evaluate(IDENTITIES.customeraUser, ['weighing:getTicket', byId])).ticket).toEqual(ticket);
+    expect((await cc.evaluate(IDENTITIES.customeraStation02, ['weighing:getTicket', byId])).message).toMatch(/^STATION_MISMATCH: /);
+    expect((await cc.evaluate(IDENTITIES.customerbUser, ['weighing:getTicket', JSON.stringify({ ticketID: ticket.ticketID, customer: 'CustomerAMSP' })])).message).toMatch(/^NOT_COLLECTION_MEMBER: /);
+    expect((await cc.evaluate(IDENTITIES.customerbUser, ['weighing:getTicket', byId])).message).toMatch(/^UNKNOWN_TICKET: /);
     expect((await cc.evaluate(IDENTITIES.ptbAuditor, ['weighing:queryTickets', JSON.stringify({ customer: 'CustomerAMSP' })])).message).toMatch(/^NOT_COLLECTION_MEMBER: /);
     // a peer of another org executing (as if a client picked it): Fabric's refusal, given our code
-    const onOtherPeer = await cc.evaluate(IDENTITIES.customerAUser, ['weighing:queryTickets', '{}'], { peer: 'CustomerBMSP' });
+    const onOtherPeer = await cc.evaluate(IDENTITIES.customeraUser, ['weighing:queryTickets', '{}'], { peer: 'CustomerBMSP' });
     expect(onOtherPeer.message).toMatch(/^NOT_COLLECTION_MEMBER: /);
 
-    const page = json<TicketPage>(await cc.evaluate(IDENTITIES.customerAStation01, ['weighing:queryTickets', JSON.stringify({ filter: { weighbridge: 'wb1' } })]));
+    const page = json<TicketPage>(await cc.evaluate(IDENTITIES.customeraStation01, ['weighing:queryTickets', JSON.stringify({ filter: { weighbridge: 'wb1' } })]));
     expect(page.items.map((v) => v.ticket.ticketID)).toEqual([ticket.ticketID]);
     const view = page.items[0];
     const check = await cc.evaluate(IDENTITIES.ptbAuditor, ['weighing:checkDisclosure', JSON.stringify({ customer: 'CustomerAMSP', record: { payload: view.payload, signature: view.signature, salt: view.salt } })]);

@@ -23,6 +23,7 @@ import {
   toJsonError,
 } from './output';
 import { readingsCommands } from './readings-commands';
+import { ticketsCommands } from './tickets-commands';
 import { openNetworkSession } from './session';
 
 export type { CliDeps };
@@ -420,6 +421,7 @@ function buildProgram(run: Run): Command {
   meterCommands(program, run);
   verifyCommands(program, run);
   readingsCommands(program, run);
+  ticketsCommands(program, run);
   return program;
 }
 

@@ -1,6 +1,7 @@
 import { AuditorClient } from '@meterledger/auditor';
 import { AuthorityClient } from '@meterledger/authority';
 import { connect, type TransportKind } from '@meterledger/client';
+import { CustomerClient, InspectorClient, type WeighingTarget } from '@meterledger/weighing';
 
 /** Who connects, and how: the global options of the command. */
 export interface SessionOptions {
@@ -22,6 +23,10 @@ export interface Session {
   registry: AuthorityClient;
   /** The readings contract, with the registry's key history for offline verification. */
   readings: AuditorClient;
+  /** The weighing contract: what a StationClient is built on, and the customer's and inspector's views of it. */
+  weighing: WeighingTarget;
+  customer: CustomerClient;
+  inspector: InspectorClient;
   /** The channel possession challenges are bound to. */
   channel: string;
   close(): void;
@@ -44,6 +49,9 @@ export const openNetworkSession: OpenSession = async (options) => {
   return {
     registry: new AuthorityClient(connection),
     readings: new AuditorClient(connection),
+    weighing: connection,
+    customer: new CustomerClient(connection),
+    inspector: new InspectorClient(connection),
     channel: connection.channel,
     close: () => connection.close(),
   };

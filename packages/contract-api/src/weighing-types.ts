@@ -33,7 +33,7 @@ export interface TicketView {
 
 export type TicketOutcome =
   | { ticketID: string; status: 'accepted'; flags: TicketFlag[] }
-  /** The same record (payload, signature and salt) is already stored: a retry; nothing changed. */
+  /** The same ticket (same signed payload) is already stored: a retry; nothing changed. */
   | { ticketID: string; status: 'duplicate' }
   | { ticketID: string; status: 'rejected'; code: ChaincodeErrorCode; message: string };
 

@@ -30,8 +30,9 @@ export class CustomerClient {
     return this.#calls.mspId;
   }
 
-  getTicket(ticketID: string): Promise<TicketView> {
-    return this.#calls.evaluate('getTicket', { ticketID });
+  /** One ticket; `customer` (an MSP id) defaults to the caller's org, any other is refused with NOT_COLLECTION_MEMBER. */
+  getTicket(ticketID: string, customer?: string): Promise<TicketView> {
+    return this.#calls.evaluate('getTicket', { ticketID, ...(customer ? { customer } : {}) });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { MeterledgerError } from '@meterledger/client';
 import { encodeTicketV1, type DeviceSigner, type WeighingTicket } from '@meterledger/crypto';
 import type { SubmittedTicket, SubmitTicketsResult } from '@meterledger/contract-api';
 import { WEIGHING_LIMITS } from '@meterledger/contract-api';
@@ -5,8 +6,11 @@ import { ticketSalt } from './salt';
 import { WeighingCalls, type WeighingTarget } from './weighing-contract';
 
 export interface StationClientOptions {
-  /** The station's weighing terminal (SmartBox): its key is registered in the meter registry under terminalSerialNumber. */
-  terminal: DeviceSigner;
+  /**
+   * The station's weighing terminal (SmartBox): its key is registered in the meter registry under
+   * terminalSerialNumber. Needed to sign; a station that only forwards records its terminal signed omits it.
+   */
+  terminal?: DeviceSigner;
   /** Derive each ticket's salt from this secret (see ticketSalt); omit for random salts you keep with the tickets. */
   saltSecret?: Uint8Array;
 }
@@ -19,16 +23,18 @@ export class StationClient {
   readonly #calls: WeighingCalls;
   readonly #options: StationClientOptions;
 
-  constructor(target: WeighingTarget, options: StationClientOptions) {
+  constructor(target: WeighingTarget, options: StationClientOptions = {}) {
     this.#calls = new WeighingCalls(target);
     this.#options = options;
   }
 
   /** The signed record of a ticket as the ledger stores it (payload = the canonical ticket, the terminal's signature, a salt). */
   async sign(ticket: WeighingTicket): Promise<SubmittedTicket> {
+    const terminal = this.#options.terminal;
+    if (!terminal) throw new MeterledgerError({ code: 'INVALID_OPTION', message: 'INVALID_OPTION: this StationClient has no terminal to sign with' });
     const payload = encodeTicketV1(ticket);
-    const signature = Buffer.from(await this.#options.terminal.sign(Buffer.from(payload, 'utf8'))).toString('base64');
-    const encoding = this.#options.terminal.signatureEncoding;
+    const signature = Buffer.from(await terminal.sign(Buffer.from(payload, 'utf8'))).toString('base64');
+    const encoding = terminal.signatureEncoding;
     return { payload, signature, ...(encoding ? { signatureEncoding: encoding } : {}), salt: ticketSalt(payload, this.#options.saltSecret) };
   }
 

@@ -5,6 +5,7 @@ import { REGISTRY_CONTRACT } from '@meterledger/contract-api';
 // Test-only code of sibling packages (never built): the real chaincode in-process, and fabric-gateway's
 // error classes built the way the library builds them.
 import { IDENTITIES, type IdentityName, type TestIdentity } from '../../../chaincode/src/testing/identities';
+import type { MemoryPrivateData } from '../../../chaincode/src/testing/memory-private-data';
 import { InProcessChaincode } from '../../../chaincode/src/testing/in-process-chaincode';
 import { endorseError, gatewayError } from '../../../client/src/testing/gateway-errors';
 
@@ -36,8 +37,13 @@ export class InProcessProposals implements ProposalContract {
     readonly contractName: string = REGISTRY_CONTRACT,
   ) {}
 
-  newProposal(fn: string, options?: { arguments?: (string | Uint8Array)[] }): ProposalLike {
+  newProposal(
+    fn: string,
+    options?: { arguments?: (string | Uint8Array)[]; transientData?: Record<string, string | Uint8Array>; endorsingOrganizations?: string[] },
+  ): ProposalLike {
     const transactionId = `${this.identity.mspId}-${this.identity.role ?? 'none'}-${++this.#tx}`;
+    // As a Gateway: the transient map reaches the chaincode; the first endorsing org's peer executes (private data membership).
+    const call = { txId: transactionId, ...(options?.transientData ? { transient: options.transientData } : {}), ...(options?.endorsingOrganizations?.length ? { peer: options.endorsingOrganizations[0] } : {}) };
     const args = [`${this.contractName}:${fn}`, ...(options?.arguments ?? [])];
     const record = (stage: RecordedCall['stage']) =>
       this.calls.push({ fn, args: args.slice(1).map((a) => (typeof a === 'string' ? a : Buffer.from(a).toString('utf8'))), stage });
@@ -46,7 +52,7 @@ export class InProcessProposals implements ProposalContract {
       getTransactionId: () => transactionId,
       evaluate: async () => {
         record('evaluate');
-        const result = await this.chaincode.evaluate(this.identity, args, { txId: transactionId });
+        const result = await this.chaincode.evaluate(this.identity, args, call);
         if (result.status !== 200) {
           const message = `chaincode response ${result.status}, ${result.message}`;
           throw gatewayError(GrpcStatus.UNKNOWN, `evaluate call to endorser returned error: ${message}`, [{ ...peer, message }]);
@@ -55,7 +61,7 @@ export class InProcessProposals implements ProposalContract {
       },
       endorse: async () => {
         record('submit');
-        const endorsement = await this.chaincode.endorse(this.identity, args, { txId: transactionId });
+        const endorsement = await this.chaincode.endorse(this.identity, args, call);
         if (endorsement.status !== 200) {
           throw endorseError(transactionId, GrpcStatus.ABORTED, 'failed to endorse transaction, see attached details for more info', [
             { ...peer, message: `chaincode response ${endorsement.status}, ${endorsement.message}` },
@@ -81,8 +87,9 @@ export class InProcessRegistry {
   readonly chaincode: InProcessChaincode;
   readonly proposals = new Map<IdentityName, InProcessProposals>();
 
-  constructor(orgs: readonly string[] = ['PTBMSP', 'InmetroMSP', 'NmiMSP']) {
-    this.chaincode = new InProcessChaincode({ orgs });
+  /** `privateData`: the weighing contract's collections (see MemoryPrivateData). */
+  constructor(orgs: readonly string[] = ['PTBMSP', 'InmetroMSP', 'NmiMSP'], privateData?: MemoryPrivateData) {
+    this.chaincode = new InProcessChaincode({ orgs, ...(privateData ? { privateData } : {}) });
   }
 
   contract(name: IdentityName): ContractClient {

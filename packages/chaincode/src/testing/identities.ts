@@ -358,7 +358,7 @@ qt1YAeEIu+bM4RMtyrzX2FJOyHVjs/UqpwUCIGJZDKmYcTFiyxaz2al5zmdOS7AB
 `,
   },
   // Weighing customers (004): station identities carry meterledger.station; a customer's user has role customer.
-  customerAStation01: {
+  customeraStation01: {
     mspId: 'CustomerAMSP',
     role: 'station',
     station: 'st01',
@@ -381,7 +381,7 @@ bUQjQOZ4QnKXhCkTA8eqQ8IX
 -----END CERTIFICATE-----
 `,
   },
-  customerAStation02: {
+  customeraStation02: {
     mspId: 'CustomerAMSP',
     role: 'station',
     station: 'st02',
@@ -404,7 +404,7 @@ RcQ09gzwEIK4LrbD95ks3Gg=
 -----END CERTIFICATE-----
 `,
   },
-  customerAUser: {
+  customeraUser: {
     mspId: 'CustomerAMSP',
     role: 'customer',
     id: 'x509::/C=PT/O=customera/OU=client/CN=user::/C=PT/O=customera/CN=ca.customera',
@@ -425,7 +425,7 @@ VvKt845aJe65LJ7Y8zwKTWWFo7aNZEzmqWo=
 -----END CERTIFICATE-----
 `,
   },
-  customerBStation01: {
+  customerbStation01: {
     mspId: 'CustomerBMSP',
     role: 'station',
     station: 'st01',
@@ -448,7 +448,7 @@ r5B+Ll/HLYTYiSWrWYjIRNI=
 -----END CERTIFICATE-----
 `,
   },
-  customerBUser: {
+  customerbUser: {
     mspId: 'CustomerBMSP',
     role: 'customer',
     id: 'x509::/C=PT/O=customerb/OU=client/CN=user::/C=PT/O=customerb/CN=ca.customerb',

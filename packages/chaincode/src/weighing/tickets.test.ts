@@ -45,14 +45,14 @@ describe('submitTickets', () => {
     }
   });
 
-  it('never replaces a ticket: the same id with other content is TICKET_ID_TAKEN, also within one batch', async () => {
+  it('never replaces a ticket: the same id with other content is TICKET_ID_TAKEN, the same ticket signed again a duplicate', async () => {
     const ticket = makeTicket({ time: `${DAY}T08:00:00Z` });
     await driver.submit(who.a1, [signTicket(terminal, ticket)], AT);
     const before = driver.privateData.snapshot(ticketsCollection(CUSTOMER_A));
     const altered = signTicket(terminal, { ...ticket, scaleNet: '1000' });
-    const sameSaltNewSignature = signTicket(terminal, ticket); // a new salt: another record
-    const result = await driver.submit(who.a1, [altered, sameSaltNewSignature], AT);
-    expect(result.outcomes.map((o) => (o.status === 'rejected' ? o.code : o.status))).toEqual(['TICKET_ID_TAKEN', 'TICKET_ID_TAKEN']);
+    const resigned = signTicket(terminal, ticket); // a new ECDSA signature and salt over the same payload
+    const result = await driver.submit(who.a1, [altered, resigned], AT);
+    expect(result.outcomes.map((o) => (o.status === 'rejected' ? o.code : o.status))).toEqual(['TICKET_ID_TAKEN', 'duplicate']);
     expect(driver.privateData.snapshot(ticketsCollection(CUSTOMER_A))).toEqual(before);
 
     const other = makeTicket({ time: `${DAY}T09:00:00Z` });

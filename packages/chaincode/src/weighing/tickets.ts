@@ -166,13 +166,16 @@ async function admit(batch: Batch, station: string, submittedBy: TicketMeta['sub
   const id = ticket.ticketID;
   if (ticket.station !== station) reject('STATION_MISMATCH', `ticket ${id} is of station ${ticket.station}; this identity submits for station ${station}`);
 
-  // Immutability: the ticket id is taken once, checked through the private data hash (readable by any
-  // peer of the customer, and what a retry compares its identical record with).
+  // Immutability: the ticket id is taken once, checked through the private data hash (on every peer of the
+  // channel, even one that has not received the private data yet). The same record again is a retry; the same
+  // payload with another signature (ECDSA signs with a random nonce) or salt is the same ticket too.
   const bytes = Buffer.from(record, 'utf8');
-  const earlier = batch.records.get(id) ?? (await batch.store.hash(batch.collection, ticketKey(id)));
-  if (earlier) {
-    const same = Buffer.from(earlier).equals(batch.records.has(id) ? bytes : sha256(bytes));
-    if (same) return { outcome: { ticketID: id, status: 'duplicate' } };
+  const inBatch = batch.records.get(id);
+  const hash = inBatch ? undefined : await batch.store.hash(batch.collection, ticketKey(id));
+  if (inBatch || hash) {
+    if (inBatch ? Buffer.from(inBatch).equals(bytes) : Buffer.from(hash as Uint8Array).equals(sha256(bytes))) return { outcome: { ticketID: id, status: 'duplicate' } };
+    const stored = inBatch ?? (await batch.store.get(batch.collection, ticketKey(id)));
+    if (stored && fromBytes<{ payload: string }>(stored).payload === item.payload) return { outcome: { ticketID: id, status: 'duplicate' } };
     reject('TICKET_ID_TAKEN', `ticket ${id} is already on the ledger with other content; tickets are never replaced`);
   }
 

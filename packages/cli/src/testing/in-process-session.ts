@@ -1,7 +1,8 @@
 import { AuditorClient } from '@meterledger/auditor';
 import { AuthorityClient } from '@meterledger/authority';
 import { ContractClient, ProfileError } from '@meterledger/client';
-import { READINGS_CONTRACT } from '@meterledger/contract-api';
+import { READINGS_CONTRACT, WEIGHING_CONTRACT } from '@meterledger/contract-api';
+import { CustomerClient, InspectorClient } from '@meterledger/weighing';
 // Test-only code of sibling packages (never built): the REAL chaincode (fabric-shim routing,
 // MeterRegistryContract, the registry functions) over an in-memory ledger, behind fabric-gateway's proposal
 // surface, with X.509 test identities carrying the meterledger.role attribute.
@@ -34,12 +35,16 @@ export function inProcessSessions(network: InProcessRegistry = new InProcessRegi
       throw new ProfileError('UNKNOWN_PROFILE_ENTRY', `identity '${options.identity}' of org '${options.org}' is not in the in-process network`);
     }
     const mspId = IDENTITIES[name].mspId;
+    const weighingTarget = { contract: new ContractClient(new InProcessProposals(network.chaincode, IDENTITIES[name], WEIGHING_CONTRACT), { contractName: WEIGHING_CONTRACT }), mspId };
     open++;
     let closed = false;
     return {
       registry: new AuthorityClient(network.contract(name), { channel: IN_PROCESS_CHANNEL, mspId }),
       // The readings contract of the same chaincode and ledger (no event source: followReadings is the auditor's tests' business).
       readings: new AuditorClient({ readings: new ContractClient(new InProcessProposals(network.chaincode, IDENTITIES[name], READINGS_CONTRACT)), registry: network.contract(name) }),
+      weighing: weighingTarget,
+      customer: new CustomerClient(weighingTarget),
+      inspector: new InspectorClient(weighingTarget),
       channel: IN_PROCESS_CHANNEL,
       close: () => {
         if (!closed) open--;
