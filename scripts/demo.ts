@@ -3,11 +3,14 @@
  * authorities, a meter proving possession of its key to both, signature checks, rotation and revocation.
  * Then signed readings (scripts/demo-readings.ts): a simulated Tasmota plug publishing to the network's
  * Mosquitto broker, the MQTT bridge and metering gateway submitting to the ledger, an auditor's report.
+ * Last, private weighing tickets (scripts/demo-weighing.ts): two customers, the SmartBox HTTPS API, a route
+ * between them and a disclosure checked by an inspector.
  */
 import { AuthorityClient, softwareProver } from '@meterledger/authority';
 import { connect, MeterledgerError } from '@meterledger/client';
 import { generateSoftwareSigner } from '@meterledger/crypto';
 import { readingsDemo } from './demo-readings';
+import { weighingDemo } from './demo-weighing';
 
 const step = (text: string) => console.log(`\n▶ ${text}`);
 const show = (label: string, value: unknown) => console.log(`  ${label.padEnd(28)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
@@ -15,6 +18,7 @@ const show = (label: string, value: unknown) => console.log(`  ${label.padEnd(28
 async function main(): Promise<void> {
   await registryDemo();
   await readingsDemo({ step, show });
+  await weighingDemo({ step, show });
 }
 
 async function registryDemo(): Promise<void> {
