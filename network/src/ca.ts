@@ -24,6 +24,8 @@ import {
 export const CA_BOOTSTRAP = { user: 'admin', password: 'adminpw' };
 /** The attribute carrying an identity's MeterLedger role in its enrollment certificate. */
 export const ROLE_ATTRIBUTE = 'meterledger.role';
+/** The weighing station of a customer's station identity (the chaincode's STATION_ATTRIBUTE). */
+export const STATION_ATTRIBUTE = 'meterledger.station';
 
 export function caUrl(t: Topology, org: AnyOrg): string {
   return `https://${t.host}:${org.ca.port}`;
@@ -96,7 +98,8 @@ function members(t: Topology, org: AnyOrg): Member[] {
   out.push({ name: ORG_ADMIN, id: enrollmentId(org, ORG_ADMIN), type: 'admin' });
   if ('identities' in org) {
     for (const i of org.identities) {
-      out.push({ name: i.name, id: enrollmentId(org, i.name), type: i.type, attrs: i.role ? `${ROLE_ATTRIBUTE}=${i.role}:ecert` : undefined });
+      const attrs = [i.role ? `${ROLE_ATTRIBUTE}=${i.role}:ecert` : '', i.station ? `${STATION_ATTRIBUTE}=${i.station}:ecert` : ''].filter((a) => a !== '');
+      out.push({ name: i.name, id: enrollmentId(org, i.name), type: i.type, attrs: attrs.length ? attrs.join(',') : undefined });
     }
   }
   return out;

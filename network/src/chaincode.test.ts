@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import {
   bumpVersion,
   chaincodePackage,
+  collectionsConfig,
+  definitionFingerprint,
+  endorsementPolicy,
   chaincodeServer,
   SUPERVISOR,
   connectionJson,
@@ -64,6 +67,10 @@ describe('chaincode packages', () => {
   });
 });
 
+function customerOrg(name: string, peers: number) {
+  return { name, mspId: `${name}MSP`, kind: 'customer' as const, ca: { port: 1, operationsPort: 2 }, peers: Array.from({ length: peers }, (_, i) => ({ name: `peer${i}`, port: 3, chaincodePort: 4, operationsPort: 5 })), identities: [] };
+}
+
 describe('versions and sequences', () => {
   it('bumps versions', () => {
     expect(bumpVersion('1')).toBe('2');
@@ -73,11 +80,40 @@ describe('versions and sequences', () => {
   });
 
   it('deploys sequence 1 first, keeps a committed definition, and bumps both on --upgrade', () => {
-    expect(targetDefinition(t, null, false)).toEqual({ name: 'meterledger', version: '1', sequence: 1 });
-    expect(targetDefinition(t, null, true)).toEqual({ name: 'meterledger', version: '1', sequence: 1 });
+    const fingerprint = definitionFingerprint(t);
+    expect(targetDefinition(t, null, false)).toEqual({ name: 'meterledger', version: '1', sequence: 1, fingerprint });
+    expect(targetDefinition(t, null, true)).toEqual({ name: 'meterledger', version: '1', sequence: 1, fingerprint });
     const committed = { name: 'meterledger', version: '3', sequence: 4 };
-    expect(targetDefinition(t, committed, false)).toBe(committed);
-    expect(targetDefinition(t, committed, true)).toEqual({ name: 'meterledger', version: '4', sequence: 5 });
+    expect(targetDefinition(t, committed, false)).toEqual({ ...committed, fingerprint });
+    expect(targetDefinition(t, committed, true)).toEqual({ name: 'meterledger', version: '4', sequence: 5, fingerprint });
+  });
+
+  it('takes a new sequence, same version, when the policy or the collections changed since deploy committed', () => {
+    const committed = { name: 'meterledger', version: '3', sequence: 4 };
+    const fingerprint = definitionFingerprint(t);
+    expect(targetDefinition(t, committed, false, { ...committed, fingerprint })).toEqual({ ...committed, fingerprint });
+    expect(targetDefinition(t, committed, false, { ...committed, fingerprint: 'before-an-org-joined' })).toEqual({ ...committed, sequence: 5, fingerprint });
+    // a record of an older sequence (someone else committed since), or none (deployed before fingerprints): unchanged
+    expect(targetDefinition(t, committed, false, { ...committed, sequence: 3, fingerprint: 'old' })).toEqual({ ...committed, fingerprint });
+    expect(targetDefinition(t, committed, false, committed)).toEqual({ ...committed, fingerprint });
+  });
+
+  it('derives the endorsement policy from the orgs that are not customers, and collections from the customers', () => {
+    expect(endorsementPolicy(t)).toMatch(/^OutOf\(\d+, 'PTBMSP.peer'/);
+    const customers = { ...t, orgs: [...t.orgs.filter((o) => o.kind !== 'customer'), customerOrg('CustomerA', 2), customerOrg('CustomerB', 2), customerOrg('CustomerC', 1)] };
+    expect(endorsementPolicy(customers)).toBe(endorsementPolicy({ ...customers, orgs: customers.orgs.filter((o) => o.kind !== 'customer') }));
+    const collections = collectionsConfig(customers);
+    expect(collections.map((c) => [c.name, c.policy, c.requiredPeerCount, c.maxPeerCount, c.endorsementPolicy.signaturePolicy])).toEqual([
+      ['tickets-CustomerAMSP', "OR('CustomerAMSP.member')", 1, 1, "OR('CustomerAMSP.peer')"],
+      ['tickets-CustomerBMSP', "OR('CustomerBMSP.member')", 1, 1, "OR('CustomerBMSP.peer')"],
+      ['tickets-CustomerCMSP', "OR('CustomerCMSP.member')", 0, 0, "OR('CustomerCMSP.peer')"],
+      ['routes-CustomerAMSP-CustomerBMSP', "OR('CustomerAMSP.member', 'CustomerBMSP.member')", 1, 3, "OR('CustomerAMSP.peer', 'CustomerBMSP.peer')"],
+      ['routes-CustomerAMSP-CustomerCMSP', "OR('CustomerAMSP.member', 'CustomerCMSP.member')", 1, 2, "OR('CustomerAMSP.peer', 'CustomerCMSP.peer')"],
+      ['routes-CustomerBMSP-CustomerCMSP', "OR('CustomerBMSP.member', 'CustomerCMSP.member')", 1, 2, "OR('CustomerBMSP.peer', 'CustomerCMSP.peer')"],
+    ]);
+    expect(collections.every((c) => c.blockToLive === 0 && c.memberOnlyRead && c.memberOnlyWrite)).toBe(true);
+    expect(collectionsConfig({ ...customers, orgs: customers.orgs.filter((o) => o.kind !== 'customer') })).toEqual([]);
+    expect(definitionFingerprint(customers)).not.toBe(definitionFingerprint({ ...customers, orgs: customers.orgs.slice(0, -1) }));
   });
 
   it('remembers what deploy committed', () => {
@@ -120,6 +156,10 @@ describe('peer lifecycle commands', () => {
       '/state/orgs/Inmetro/tlsca.pem',
       '127.0.0.1:13051',
       '/state/orgs/Operator/tlsca.pem',
+      '127.0.0.1:14051',
+      '/state/orgs/CustomerA/tlsca.pem',
+      '127.0.0.1:15051',
+      '/state/orgs/CustomerB/tlsca.pem',
     ]);
     expect(flag(a, '--sequence')).toBe('3');
   });

@@ -17,6 +17,69 @@ export interface ChaincodeDefinition {
   name: string;
   version: string;
   sequence: number;
+  /**
+   * sha256 of the endorsement policy and the collections config deploy approved (definitionFingerprint):
+   * what `querycommitted` cannot easily be compared with, recorded so a change forces a new sequence.
+   */
+  fingerprint?: string;
+}
+
+// ---- endorsement policy and private data collections, derived from the topology ----
+
+/**
+ * The chaincode-level endorsement policy: a majority of the orgs that are not customers, the meaning the
+ * channel's default (MAJORITY Endorsement) had before customers joined. Customers (seeds 004) endorse only
+ * writes to their own collections, through the collections' policies: they are not part of the trust base of
+ * the registry and the readings.
+ */
+export function endorsementPolicy(t: Topology): string {
+  const orgs = t.orgs.filter((org) => org.kind !== 'customer');
+  return `OutOf(${Math.floor(orgs.length / 2) + 1}, ${orgs.map((org) => `'${org.mspId}.peer'`).join(', ')})`;
+}
+
+export interface CollectionConfig {
+  name: string;
+  policy: string;
+  requiredPeerCount: number;
+  maxPeerCount: number;
+  blockToLive: number;
+  memberOnlyRead: boolean;
+  memberOnlyWrite: boolean;
+  endorsementPolicy: { signaturePolicy: string };
+}
+
+/**
+ * The weighing contract's collections (its chaincode computes the same names from MSP ids:
+ * packages/chaincode/src/weighing/collections.ts): `tickets-<MSP>` per customer, `routes-<MSP a>-<MSP b>` per
+ * pair of customers (a < b). Kept forever; member-only; each endorsed by its members' peers. With two peers
+ * an endorsement waits until the private data is on the second peer too (requiredPeerCount 1), so an
+ * accepted ticket survives the loss of one peer; while one of them is down, writes fail instead.
+ */
+export function collectionsConfig(t: Topology): CollectionConfig[] {
+  const customers = t.orgs.filter((org) => org.kind === 'customer');
+  const collection = (name: string, members: PeerOrg[]): CollectionConfig => {
+    const peers = members.reduce((n, org) => n + org.peers.length, 0);
+    const list = members.map((org) => `'${org.mspId}.member'`).join(', ');
+    return {
+      name,
+      policy: `OR(${list})`,
+      requiredPeerCount: peers >= 2 ? 1 : 0,
+      maxPeerCount: Math.max(peers - 1, 0),
+      blockToLive: 0,
+      memberOnlyRead: true,
+      memberOnlyWrite: true,
+      endorsementPolicy: { signaturePolicy: `OR(${members.map((org) => `'${org.mspId}.peer'`).join(', ')})` },
+    };
+  };
+  const out = customers.map((org) => collection(`tickets-${org.mspId}`, [org]));
+  const sorted = [...customers].sort((a, b) => (a.mspId < b.mspId ? -1 : a.mspId > b.mspId ? 1 : 0));
+  for (const [i, a] of sorted.entries()) for (const b of sorted.slice(i + 1)) out.push(collection(`routes-${a.mspId}-${b.mspId}`, [a, b]));
+  return out;
+}
+
+/** What a change of forces a new sequence: the endorsement policy and the collections. */
+export function definitionFingerprint(t: Topology): string {
+  return createHash('sha256').update(JSON.stringify({ policy: endorsementPolicy(t), collections: collectionsConfig(t) })).digest('hex');
 }
 
 export interface ChaincodePackage {
@@ -58,12 +121,19 @@ export function bumpVersion(version: string): string {
 /**
  * The definition `deploy` should end up with, given what is committed now:
  * nothing committed -> sequence 1 with the topology's version; committed and --upgrade -> bump
- * both; committed without --upgrade -> keep it (deploy then only makes sure servers run).
+ * both; committed without --upgrade -> keep it (deploy then only makes sure servers run), unless the
+ * endorsement policy or the collections changed since deploy committed it (`deployed`, what it recorded):
+ * then the next sequence with the same version. A definition committed before fingerprints were recorded
+ * counts as unchanged.
  */
-export function targetDefinition(t: Topology, committed: ChaincodeDefinition | null, upgrade: boolean): ChaincodeDefinition {
-  if (!committed) return { name: t.chaincode.name, version: t.chaincode.version, sequence: 1 };
-  if (!upgrade) return committed;
-  return { name: committed.name, version: bumpVersion(committed.version), sequence: committed.sequence + 1 };
+export function targetDefinition(t: Topology, committed: ChaincodeDefinition | null, upgrade: boolean, deployed: ChaincodeDefinition | null = null): ChaincodeDefinition {
+  const fingerprint = definitionFingerprint(t);
+  if (!committed) return { name: t.chaincode.name, version: t.chaincode.version, sequence: 1, fingerprint };
+  if (upgrade) return { name: committed.name, version: bumpVersion(committed.version), sequence: committed.sequence + 1, fingerprint };
+  // Policy or collections changed since deploy last committed (an org joined): a new sequence, same code.
+  const changed = deployed?.fingerprint !== undefined && deployed.sequence === committed.sequence && deployed.fingerprint !== fingerprint;
+  if (changed) return { name: committed.name, version: committed.version, sequence: committed.sequence + 1, fingerprint };
+  return { ...committed, fingerprint };
 }
 
 // ---- peer lifecycle chaincode command lines ----
@@ -79,7 +149,17 @@ export function ordererArgs(ctx: EnvContext): string[] {
 }
 
 function definitionArgs(ctx: EnvContext, d: ChaincodeDefinition): string[] {
-  return ['--channelID', ctx.topology.channel, '--name', d.name, '--version', d.version, '--sequence', String(d.sequence)];
+  const t = ctx.topology;
+  const collections = collectionsConfig(t).length ? ['--collections-config', ctx.paths.collectionsConfig] : [];
+  return ['--channelID', t.channel, '--name', d.name, '--version', d.version, '--sequence', String(d.sequence), '--signature-policy', endorsementPolicy(t), ...collections];
+}
+
+/** Write the collections config definitionArgs points at (deploy, before any approval). */
+export function writeCollectionsConfig(t: Topology, paths: StatePaths): void {
+  const collections = collectionsConfig(t);
+  if (!collections.length) return;
+  fs.mkdirSync(path.dirname(paths.collectionsConfig), { recursive: true });
+  fs.writeFileSync(paths.collectionsConfig, JSON.stringify(collections, null, 2) + '\n');
 }
 
 export const lifecycleCommands = {

@@ -28,22 +28,22 @@ const config = (orgs: string[]): ChannelConfig => ({
 
 describe('channel configuration update for a new org', () => {
   it('finds the topology orgs the channel lacks', () => {
-    expect(missingOrgs(loadTopology(DEFAULT_TOPOLOGY), config(['PTB', 'Inmetro', 'Operator']))).toEqual([]);
-    expect(missingOrgs(withLab, config(['PTB', 'Inmetro', 'Operator'])).map((o) => o.name)).toEqual(['Lab']);
-    expect(missingOrgs(withLab, config(['PTB', 'Inmetro'])).map((o) => o.name)).toEqual(['Operator', 'Lab']);
+    expect(missingOrgs(loadTopology(DEFAULT_TOPOLOGY), config(['PTB', 'Inmetro', 'Operator', 'CustomerA', 'CustomerB']))).toEqual([]);
+    expect(missingOrgs(withLab, config(['PTB', 'Inmetro', 'Operator', 'CustomerA', 'CustomerB'])).map((o) => o.name)).toEqual(['Lab']);
+    expect(missingOrgs(withLab, config(['PTB', 'Inmetro'])).map((o) => o.name)).toEqual(['Operator', 'CustomerA', 'CustomerB', 'Lab']);
   });
 
   it('adds the org group with its anchor peer, leaving the original config untouched', () => {
-    const original = config(['PTB', 'Inmetro', 'Operator']);
+    const original = config(['PTB', 'Inmetro', 'Operator', 'CustomerA', 'CustomerB']);
     const org = withLab.orgs.find((o) => o.name === 'Lab')!;
     const next = withOrgs(withLab, original, [{ org, group: group('LabMSP') }]);
-    expect(Object.keys(next.channel_group.groups.Application.groups)).toEqual(['PTB', 'Inmetro', 'Operator', 'Lab']);
+    expect(Object.keys(next.channel_group.groups.Application.groups)).toEqual(['PTB', 'Inmetro', 'Operator', 'CustomerA', 'CustomerB', 'Lab']);
     expect(next.channel_group.groups.Application.groups.Lab.values.AnchorPeers).toEqual({
       mod_policy: 'Admins',
       value: { anchor_peers: [{ host: '127.0.0.1', port: 12051 }] },
       version: '0',
     });
-    expect(Object.keys(original.channel_group.groups.Application.groups)).toEqual(['PTB', 'Inmetro', 'Operator']);
+    expect(Object.keys(original.channel_group.groups.Application.groups)).toEqual(['PTB', 'Inmetro', 'Operator', 'CustomerA', 'CustomerB']);
   });
 
   it('wraps the update in a CONFIG_UPDATE envelope for the channel', () => {

@@ -65,7 +65,7 @@ describe('meterledger-network CLI', () => {
     fs.writeFileSync(path.join(state, 'run', 'ghost.pid'), '999999999\n');
     const { out, error } = await cli({ MLEDGER_STATE_DIR: state }, 'down', '--purge');
     expect(error).toBeUndefined();
-    expect(out).toContain('[1/7] stopping chaincode servers ... ok: 3 were not running');
+    expect(out).toContain('[1/7] stopping chaincode servers ... ok: 5 were not running');
     expect(out).toContain('[2/7] stopping the MQTT broker ... ok: 1 were not running');
     expect(out).toContain('[6/7] stopping leftover processes ... ok: 1 stale pid files removed');
     expect(out).toContain(`[7/7] deleting ${state} (keeping bin/) ... ok`);

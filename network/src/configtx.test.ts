@@ -18,15 +18,17 @@ const doc = parse(renderConfigtx(t, paths)) as {
 const profile = doc.Profiles[CHANNEL_PROFILE];
 
 describe('configtx.yaml', () => {
-  it('declares the orderer org, both authorities and the operator with their MSP folders', () => {
+  it('declares the orderer org, both authorities, the operator and the customers with their MSP folders', () => {
     expect(doc.Organizations.map((o) => [o.Name, o.ID, o.MSPDir])).toEqual([
       ['OrdererOrg', 'OrdererMSP', '/state/orgs/OrdererOrg/msp'],
       ['PTB', 'PTBMSP', '/state/orgs/PTB/msp'],
       ['Inmetro', 'InmetroMSP', '/state/orgs/Inmetro/msp'],
       ['Operator', 'OperatorMSP', '/state/orgs/Operator/msp'],
+      ['CustomerA', 'CustomerAMSP', '/state/orgs/CustomerA/msp'],
+      ['CustomerB', 'CustomerBMSP', '/state/orgs/CustomerB/msp'],
     ]);
     expect(profile.Orderer.Organizations.map((o) => o.ID)).toEqual(['OrdererMSP']);
-    expect(profile.Application.Organizations.map((o) => o.ID)).toEqual(['PTBMSP', 'InmetroMSP', 'OperatorMSP']);
+    expect(profile.Application.Organizations.map((o) => o.ID)).toEqual(['PTBMSP', 'InmetroMSP', 'OperatorMSP', 'CustomerAMSP', 'CustomerBMSP']);
   });
 
   it('makes the 3 orderers Raft consenters on their cluster ports, with their TLS certificates', () => {
@@ -56,6 +58,8 @@ describe('configtx.yaml', () => {
       [{ Host: '127.0.0.1', Port: 7051 }],
       [{ Host: '127.0.0.1', Port: 8051 }],
       [{ Host: '127.0.0.1', Port: 13051 }],
+      [{ Host: '127.0.0.1', Port: 14051 }],
+      [{ Host: '127.0.0.1', Port: 15051 }],
     ]);
   });
 

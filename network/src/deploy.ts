@@ -14,7 +14,9 @@ import {
   parseApprovals,
   parseCommitted,
   parseInstalled,
+  readDeployedDefinition,
   targetDefinition,
+  writeCollectionsConfig,
   writeDeployedDefinition,
   type ChaincodeDefinition,
   type ChaincodePackage,
@@ -65,10 +67,12 @@ export async function deploy(rt: Runtime, opts: { upgrade: boolean }): Promise<v
             committedApprovals = parseApprovals(r.output);
           }
           else if (!NOT_COMMITTED.test(r.output)) throw new StepError('reading the committed definition', logPath, r.output.trim());
-          target = targetDefinition(t, committed, opts.upgrade);
+          target = targetDefinition(t, committed, opts.upgrade, readDeployedDefinition(paths));
+          writeCollectionsConfig(t, paths);
           const now = committed ? `committed: version ${committed.version}, sequence ${committed.sequence}` : 'nothing committed';
           if (alreadyCommitted()) return `${now}; keeping it (use --upgrade to deploy new code)`;
-          return `${now}; deploying version ${target.version}, sequence ${target.sequence}`;
+          const why = committed && !opts.upgrade ? ' (the endorsement policy or the collections changed)' : '';
+          return `${now}; deploying version ${target.version}, sequence ${target.sequence}${why}`;
         },
       },
       {

@@ -62,6 +62,8 @@ export function statePaths(root: string) {
     chaincodePackage: (o: string, label: string) => j(root, 'chaincode', o, `${label}.tar.gz`),
     /** The definition the last `deploy` committed ({name, version, sequence}). */
     chaincodeDefinition: j(root, 'chaincode', 'definition.json'),
+    /** The private data collections of the chaincode definition (peer lifecycle --collections-config). */
+    collectionsConfig: j(root, 'chaincode', 'collections.json'),
     profile: j(root, 'network.json'),
     /** The MQTT broker: generated mosquitto.conf and its persistence folder. */
     mqtt: j(root, 'mqtt'),

@@ -17,7 +17,7 @@ describe('network.json', () => {
   it('has exactly the agreed shape for PTB', () => {
     expect(profile.channel).toBe('nmichannel');
     expect(profile.chaincode).toEqual({ name: 'meterledger', sequence: 1, version: '1' });
-    expect(Object.keys(profile.orgs)).toEqual(['PTB', 'Inmetro', 'Operator']);
+    expect(Object.keys(profile.orgs)).toEqual(['PTB', 'Inmetro', 'Operator', 'CustomerA', 'CustomerB']);
     const id = (name: string, role: string | null) => ({
       certPath: `${root}/orgs/PTB/users/${name}/cert.pem`,
       keyPath: `${root}/orgs/PTB/users/${name}/key.pem`,
@@ -51,8 +51,17 @@ describe('network.json', () => {
         auditor: { ...user('auditor'), role: 'auditor' },
       },
     });
-    // Auditors may belong to any org.
-    for (const org of Object.values(profile.orgs)) expect(org.identities.auditor.role).toBe('auditor');
+    // Auditors may belong to any org but a customer.
+    for (const org of Object.values(profile.orgs)) if (org.kind !== 'customer') expect(org.identities.auditor.role).toBe('auditor');
+  });
+
+  it("describes a weighing customer's station identities with their station", () => {
+    const a = profile.orgs.CustomerA;
+    expect(a.kind).toBe('customer');
+    expect(a.peers.map((p) => p.endpoint)).toEqual(['127.0.0.1:14051', '127.0.0.1:14061']);
+    expect(a.identities.station01).toMatchObject({ role: 'station', station: 'st01' });
+    expect(a.identities.user).toMatchObject({ role: 'customer' });
+    expect(a.identities.user).not.toHaveProperty('station');
   });
 
   it('gives the MQTT broker’s URL, moved with the ports', () => {

@@ -20,7 +20,7 @@ export function buildProfile(t: Topology, paths: StatePaths, chaincode: Chaincod
   for (const org of t.orgs) {
     const identities: Record<string, IdentityProfile> = {};
     for (const i of org.identities) {
-      identities[i.name] = { certPath: paths.userCert(org.name, i.name), keyPath: paths.userKey(org.name, i.name), role: i.role ?? null };
+      identities[i.name] = { certPath: paths.userCert(org.name, i.name), keyPath: paths.userKey(org.name, i.name), role: i.role ?? null, ...(i.station ? { station: i.station } : {}) };
     }
     orgs[org.name] = {
       mspId: org.mspId,

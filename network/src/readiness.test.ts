@@ -35,16 +35,18 @@ describe('discovery readiness', () => {
   const ptb = { MSPID: 'PTBMSP', Endpoint: '127.0.0.1:7051', Chaincodes: ['meterledger', '_lifecycle'] };
   const inmetro = { MSPID: 'InmetroMSP', Endpoint: '127.0.0.1:8051', Chaincodes: ['_lifecycle'] };
   const operator = { MSPID: 'OperatorMSP', Endpoint: '127.0.0.1:13051', Chaincodes: ['meterledger'] };
+  const customers = [14051, 14061, 15051, 15061].map((port) => ({ MSPID: port < 15000 ? 'CustomerAMSP' : 'CustomerBMSP', Endpoint: `127.0.0.1:${port}`, Chaincodes: ['meterledger'] }));
 
   it('names the first peer not seen yet, then the first peer without the chaincode', () => {
     expect(discoveryProblem(t, 'peer0.ptb', [ptb], null)).toBe('peer0.ptb does not see peer0.inmetro.meterledger.local yet');
     expect(discoveryProblem(t, 'peer0.ptb', [ptb, inmetro], null)).toBe('peer0.ptb does not see peer0.operator.meterledger.local yet');
-    expect(discoveryProblem(t, 'peer0.ptb', [ptb, inmetro, operator], null)).toBeNull();
-    expect(discoveryProblem(t, 'peer0.ptb', [ptb, inmetro, operator], 'meterledger')).toBe('peer0.ptb does not see meterledger on peer0.inmetro.meterledger.local yet');
-    expect(discoveryProblem(t, 'peer0.ptb', [ptb, { ...inmetro, Chaincodes: ['meterledger'] }, { ...operator, Chaincodes: [] }], 'meterledger')).toBe(
+    expect(discoveryProblem(t, 'peer0.ptb', [ptb, inmetro, operator], null)).toBe('peer0.ptb does not see peer0.customera.meterledger.local yet');
+    expect(discoveryProblem(t, 'peer0.ptb', [ptb, inmetro, operator, ...customers], null)).toBeNull();
+    expect(discoveryProblem(t, 'peer0.ptb', [ptb, inmetro, operator, ...customers], 'meterledger')).toBe('peer0.ptb does not see meterledger on peer0.inmetro.meterledger.local yet');
+    expect(discoveryProblem(t, 'peer0.ptb', [ptb, { ...inmetro, Chaincodes: ['meterledger'] }, { ...operator, Chaincodes: [] }, ...customers], 'meterledger')).toBe(
       'peer0.ptb does not see meterledger on peer0.operator.meterledger.local yet',
     );
-    expect(discoveryProblem(t, 'peer0.ptb', [ptb, { ...inmetro, Chaincodes: ['meterledger'] }, operator], 'meterledger')).toBeNull();
+    expect(discoveryProblem(t, 'peer0.ptb', [ptb, { ...inmetro, Chaincodes: ['meterledger'] }, operator, ...customers], 'meterledger')).toBeNull();
   });
 });
 

@@ -12,16 +12,24 @@ describe('status', () => {
       'ca-PTB',
       'ca-Inmetro',
       'ca-Operator',
+      'ca-CustomerA',
+      'ca-CustomerB',
       'orderer1.meterledger.local',
       'orderer2.meterledger.local',
       'orderer3.meterledger.local',
       'peer0.ptb.meterledger.local',
       'peer0.inmetro.meterledger.local',
       'peer0.operator.meterledger.local',
+      'peer0.customera.meterledger.local',
+      'peer1.customera.meterledger.local',
+      'peer0.customerb.meterledger.local',
+      'peer1.customerb.meterledger.local',
       'mosquitto',
       'chaincode-PTB',
       'chaincode-Inmetro',
       'chaincode-Operator',
+      'chaincode-CustomerA',
+      'chaincode-CustomerB',
     ]);
     expect(planned.find((p) => p.name === 'orderer1.meterledger.local')?.ports).toEqual([7050, 7053, 7057, 17050]);
     expect(planned.find((p) => p.name === 'chaincode-PTB')?.ports).toEqual([7100]);
@@ -48,7 +56,7 @@ describe('status', () => {
     expect(text).toContain('nmichannel height on peer0.ptb.meterledger.local: 5');
     expect(text).toContain('nmichannel height on peer0.inmetro.meterledger.local: unknown');
     expect(text).toContain('chaincode meterledger: committed, version 2, sequence 2');
-    expect(text).toMatch(/^mosquitto +mqtt +up +pid 1010 +ports 1883$/m);
+    expect(text).toMatch(/^mosquitto +mqtt +up +pid \d+ +ports 1883$/m);
     expect(text).toContain('mqtt broker: mqtt://127.0.0.1:1883');
     expect(text).toMatch(/^NOT SERVING: chaincode-PTB \(down\), chaincode-Inmetro \(port taken by another program\)$/m);
   });
@@ -58,6 +66,6 @@ describe('status', () => {
     const base: NetworkStatus = { processes, heights: [], chaincode: null, missingBinaries: [] };
     expect(formatStatus(t, base)).toMatch(/^chaincode-PTB +chaincode +down \(supervisor restarting it\)/m);
     const allUp = { ...base, processes: processes.map((p) => ({ ...p, listening: true })) };
-    expect(formatStatus(t, allUp)).toMatch(/^all 14 processes up$/m);
+    expect(formatStatus(t, allUp)).toMatch(/^all 22 processes up$/m);
   });
 });

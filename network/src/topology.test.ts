@@ -35,11 +35,13 @@ describe('network/topologies/dev.yaml', () => {
     for (const o of t.ordererOrg.orderers) expect(Object.keys(o).sort()).toEqual(['adminPort', 'clusterPort', 'name', 'operationsPort', 'port']);
   });
 
-  it('has the authority orgs PTB and Inmetro and the metering operator, each with a peer, a CA and a chaincode server port', () => {
-    expect(t.orgs.map((o) => [o.name, o.mspId, o.kind])).toEqual([
-      ['PTB', 'PTBMSP', 'authority'],
-      ['Inmetro', 'InmetroMSP', 'authority'],
-      ['Operator', 'OperatorMSP', 'operator'],
+  it('has the authority orgs PTB and Inmetro, the metering operator and two weighing customers, each with peers, a CA and a chaincode server port', () => {
+    expect(t.orgs.map((o) => [o.name, o.mspId, o.kind, o.peers.length])).toEqual([
+      ['PTB', 'PTBMSP', 'authority', 1],
+      ['Inmetro', 'InmetroMSP', 'authority', 1],
+      ['Operator', 'OperatorMSP', 'operator', 1],
+      ['CustomerA', 'CustomerAMSP', 'customer', 2],
+      ['CustomerB', 'CustomerBMSP', 'customer', 2],
     ]);
     for (const org of t.orgs) {
       expect(org.peers.length).toBeGreaterThanOrEqual(1);
@@ -173,7 +175,7 @@ describe('topology validation', () => {
       identities: [{ name: 'admin', type: 'admin', role: 'admin' }],
     });
     (doc.chaincode as { serverPorts: Record<string, number> }).serverPorts.Lab = 10100;
-    expect(parseTopology(doc).orgs.map((o) => o.name)).toEqual(['PTB', 'Inmetro', 'Operator', 'Lab']);
+    expect(parseTopology(doc).orgs.map((o) => o.name)).toEqual(['PTB', 'Inmetro', 'Operator', 'CustomerA', 'CustomerB', 'Lab']);
   });
 
   it('explains unreadable and non-YAML files', () => {
@@ -191,7 +193,7 @@ describe('port offset', () => {
     expect(moved.ordererOrg.orderers[0]).toEqual({ ...base.ordererOrg.orderers[0], port: 10050, adminPort: 10053, clusterPort: 10057, operationsPort: 20050 });
     expect(moved.orgs[0].peers[0].port).toBe(base.orgs[0].peers[0].port + 3000);
     expect(moved.orgs[1].ca).toEqual({ port: base.orgs[1].ca.port + 3000, operationsPort: base.orgs[1].ca.operationsPort + 3000 });
-    expect(moved.chaincode.serverPorts).toEqual({ PTB: 10100, Inmetro: 11100, Operator: 16100 });
+    expect(moved.chaincode.serverPorts).toEqual({ PTB: 10100, Inmetro: 11100, Operator: 16100, CustomerA: 17100, CustomerB: 18100 });
     expect(moved.mqtt).toEqual({ port: 4883 });
     expect(moved.channel).toBe(base.channel);
     expect(moved.orgs.map((o) => o.identities)).toEqual(base.orgs.map((o) => o.identities));
@@ -199,6 +201,29 @@ describe('port offset', () => {
 
   it('still validates: a port pushed past 65535 is reported', () => {
     expect(() => loadTopology(DEFAULT_TOPOLOGY, { portOffset: 60000 })).toThrow(/Number must be less than or equal to 65535/);
+  });
+});
+
+describe('network/topologies/weighing-004.yaml (004 §IV, scaled up)', () => {
+  const w = loadTopology(path.join(NETWORK_DIR, 'topologies', 'weighing-004.yaml'));
+
+  it('has the two authorities and two customers with two peers and ten stations each', () => {
+    expect(w.orgs.map((o) => [o.name, o.kind, o.peers.length])).toEqual([
+      ['PTB', 'authority', 1],
+      ['Inmetro', 'authority', 1],
+      ['CustomerA', 'customer', 2],
+      ['CustomerB', 'customer', 2],
+    ]);
+    for (const org of w.orgs.filter((o) => o.kind === 'customer')) {
+      expect(org.identities.filter((i) => i.role === 'station').map((i) => i.station)).toEqual(Array.from({ length: 10 }, (_, i) => `st${String(i + 1).padStart(2, '0')}`));
+      expect(org.identities.find((i) => i.name === 'user')?.role).toBe('customer');
+    }
+  });
+
+  it('refuses a station on an org that is not a customer', () => {
+    const doc = parse(fs.readFileSync(path.join(NETWORK_DIR, 'topologies', 'weighing-004.yaml'), 'utf8')) as { orgs: { identities: { station?: string }[] }[] };
+    doc.orgs[0].identities = [{ ...doc.orgs[0].identities[0], station: 'st01' }];
+    expect(() => parseTopology(doc)).toThrow(/only customer orgs have stations/);
   });
 });
 

@@ -23,6 +23,8 @@ const identitySchema = z
     // value of the meterledger.role attribute put into the enrollment certificate (ecert);
     // omitted = no role attribute at all (the "norole" test identity).
     role: z.string().regex(/^[a-z][a-z0-9_-]*$/).optional(),
+    // customer orgs only: the weighing station (meterledger.station attribute) a station identity acts for.
+    station: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, ".", "_" and "-"').optional(),
   })
   .strict();
 
@@ -37,8 +39,10 @@ const peerOrgSchema = z
     name: orgName,
     mspId,
     // authority: a metrology institute, may be a registry authority (registry.authorities);
-    // operator: runs metering infrastructure (the gateway that submits signed readings), never a registry authority.
-    kind: z.enum(['authority', 'operator']),
+    // operator: runs metering infrastructure (the gateway that submits signed readings), never a registry authority;
+    // customer: owns weighing stations (seeds 004) and a private collection of their tickets; outside the
+    // chaincode's endorsement policy (see chaincode.ts endorsementPolicy).
+    kind: z.enum(['authority', 'operator', 'customer']),
     domain: dnsName.optional(),
     ca: caSchema,
     peers: z.array(peerSchema).min(1),
@@ -162,7 +166,11 @@ function crossChecks(t: z.infer<typeof topologySchema>): string[] {
     duplicates(org.identities.map((x) => x.name)).forEach((n) => problems.push(`${org.name}: identity "${n}" is declared twice`));
     if (org.identities.some((i) => i.name === ORG_ADMIN)) problems.push(`${org.name}: identity name "${ORG_ADMIN}" is reserved for the tooling's own org admin`);
     if (t.chaincode.serverPorts[org.name] === undefined) problems.push(`chaincode.serverPorts has no port for org ${org.name}`);
+    if (org.kind !== 'customer') {
+      for (const i of org.identities) if (i.station !== undefined) problems.push(`${org.name}: identity "${i.name}" has a station, but only customer orgs have stations`);
+    }
   }
+  if (!t.orgs.some((org) => org.kind !== 'customer')) problems.push('at least one org must not be a customer (the chaincode endorsement policy names the other orgs)');
   if (t.registry) {
     const authorities = t.registry.authorities ?? t.orgs.filter((org) => org.kind === 'authority').map((org) => org.name);
     for (const name of authorities) {

@@ -25,6 +25,8 @@ const identitySchema = z.object({
   keyPath: filePath,
   /** Value of the identity's `role` certificate attribute (admin, registrar, ...), or null for none. */
   role: z.string().min(1).nullable(),
+  /** Customer orgs: the weighing station a station identity acts for (its `meterledger.station` attribute). */
+  station: z.string().min(1).optional(),
 });
 
 const orgSchema = z.object({
