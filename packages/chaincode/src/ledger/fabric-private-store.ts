@@ -1,4 +1,4 @@
-import type { ChaincodeStub } from 'fabric-shim';
+import type { ChaincodeStub, Iterators } from 'fabric-shim';
 import type { PrivateStore } from './private-store';
 import type { StateEntry } from './state-store';
 
@@ -21,7 +21,9 @@ export class FabricPrivateStore implements PrivateStore {
   }
 
   async scan(collection: string, startKey: string, endKey: string, visit: (entry: StateEntry) => boolean): Promise<number> {
-    const iterator = await this.stub.getPrivateDataByRange(collection, startKey, endKey);
+    // fabric-shim 2.5 resolves getPrivateDataByRange to { iterator } (unlike getStateByRange, which it unwraps).
+    const result = (await this.stub.getPrivateDataByRange(collection, startKey, endKey)) as unknown as { iterator?: Iterators.StateQueryIterator } & Iterators.StateQueryIterator;
+    const iterator = result.iterator ?? result;
     let visited = 0;
     try {
       for (;;) {

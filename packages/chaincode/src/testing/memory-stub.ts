@@ -51,13 +51,15 @@ export class MemoryStub {
     return (await this.#privateData().hash(collection, key)) ?? new Uint8Array();
   }
 
+  /** Like fabric-shim 2.5: resolves to `{ iterator }` (getStateByRange resolves to the iterator itself). */
   async getPrivateDataByRange(collection: string, startKey: string, endKey: string) {
     const entries = this.#privateData().rangeEntries(collection, startKey, endKey);
     let i = 0;
-    return {
+    const iterator = {
       next: async () => (i < entries.length ? { done: false, value: entries[i++] } : { done: true, value: undefined }),
       close: async () => undefined,
     };
+    return { iterator };
   }
 
   getBufferArgs(): Buffer[] {

@@ -12,6 +12,8 @@ export const WEIGHING_KEY_TYPES = {
   ticketMeta: 'ticket-meta',
   /** terminalSerialNumber → the last restart value accepted. */
   terminal: 'terminal',
+  /** txId → what one submitTickets transaction did (station, outcomes): the customer's record of every submission. */
+  submission: 'submission',
   /** day, station, weighbridge, status, unit → count and sums (the grouping totals). */
   dailyTotals: 'tk-day',
   route: 'route',
@@ -38,6 +40,10 @@ export function ticketKey(ticketID: string): string {
 
 export function ticketMetaKey(ticketID: string): string {
   return stateKey(WEIGHING_KEY_TYPES.ticketMeta, [ticketID]);
+}
+
+export function submissionKey(txId: string): string {
+  return stateKey(WEIGHING_KEY_TYPES.submission, [txId]);
 }
 
 export function terminalKey(terminal: string): string {

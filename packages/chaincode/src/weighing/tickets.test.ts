@@ -7,6 +7,11 @@ import { ticketsCollection } from './collections';
 const DAY = '2026-03-02';
 const AT = `${DAY}T12:00:00Z`;
 
+/** The customer's collection without the submission receipts (every submitTickets transaction writes one). */
+function tickets(driver: WeighingDriver): Map<string, string> {
+  return new Map([...driver.privateData.snapshot(ticketsCollection(CUSTOMER_A))].filter(([key]) => !key.startsWith('submission\u0000')));
+}
+
 async function code(promise: Promise<unknown>): Promise<string> {
   try {
     await promise;
@@ -32,10 +37,13 @@ describe('submitTickets', () => {
     const first = await driver.submit(who.a1, [item], AT);
     expect(first).toMatchObject({ customer: CUSTOMER_A, accepted: 1, duplicates: 0, rejected: 0 });
     expect(first.outcomes).toEqual([{ ticketID: makeTicket({ time: `${DAY}T08:00:00Z` }).ticketID, status: 'accepted', flags: [] }]);
-    const before = driver.privateData.snapshot(ticketsCollection(CUSTOMER_A));
+    const before = tickets(driver);
     const retry = await driver.submit(who.a1, [item], AT);
     expect(retry).toMatchObject({ accepted: 0, duplicates: 1, rejected: 0 });
-    expect(driver.privateData.snapshot(ticketsCollection(CUSTOMER_A))).toEqual(before);
+    expect(tickets(driver)).toEqual(before);
+    // the receipt of the retry: what was sent and answered, under its transaction id
+    const receipt = driver.privateData.snapshot(ticketsCollection(CUSTOMER_A)).get(`submission\u0000${retry.txId}\u0000`);
+    expect(JSON.parse(Buffer.from(receipt as string, 'hex').toString('utf8'))).toMatchObject({ station: 'st01', result: { duplicates: 1 } });
 
     const id = first.outcomes[0].ticketID;
     for (const reader of [who.a1, who.aUser]) {
@@ -48,12 +56,12 @@ describe('submitTickets', () => {
   it('never replaces a ticket: the same id with other content is TICKET_ID_TAKEN, the same ticket signed again a duplicate', async () => {
     const ticket = makeTicket({ time: `${DAY}T08:00:00Z` });
     await driver.submit(who.a1, [signTicket(terminal, ticket)], AT);
-    const before = driver.privateData.snapshot(ticketsCollection(CUSTOMER_A));
+    const before = tickets(driver);
     const altered = signTicket(terminal, { ...ticket, scaleNet: '1000' });
     const resigned = signTicket(terminal, ticket); // a new ECDSA signature and salt over the same payload
     const result = await driver.submit(who.a1, [altered, resigned], AT);
     expect(result.outcomes.map((o) => (o.status === 'rejected' ? o.code : o.status))).toEqual(['TICKET_ID_TAKEN', 'duplicate']);
-    expect(driver.privateData.snapshot(ticketsCollection(CUSTOMER_A))).toEqual(before);
+    expect(tickets(driver)).toEqual(before);
 
     const other = makeTicket({ time: `${DAY}T09:00:00Z` });
     const item = signTicket(terminal, other);

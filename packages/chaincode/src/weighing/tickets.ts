@@ -34,7 +34,7 @@ import type { Request } from '../registry/requests';
 import type { MeterRecord } from '../registry/types';
 import { privateDataError, stationOf, ticketReader } from './access';
 import { ticketsCollection } from './collections';
-import { dailyTotalsKey, indexKeys, terminalKey, ticketKey, ticketMetaKey, type TicketSummary } from './keys';
+import { dailyTotalsKey, indexKeys, submissionKey, terminalKey, ticketKey, ticketMetaKey, type TicketSummary } from './keys';
 
 /** What the ledger records about a ticket besides its disclosable record (not hashed into the proof). */
 export interface TicketMeta {
@@ -254,11 +254,17 @@ export async function submitTickets(state: StateStore, store: PrivateStore, call
     for (const write of writes) await write();
     for (const [id, t] of batch.terminals) if (t) await store.put(collection, terminalKey(id), toBytes(t));
     for (const [key, totals] of batch.totals) await store.put(collection, key, toBytes(totals));
+    const count = (status: TicketOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+    const result: SubmitTicketsResult = { txId: tx.txId, customer: caller.mspId, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), outcomes };
+    // Every submission leaves its receipt in the collection. Besides being the customer's record of what each
+    // station sent, it makes every submitTickets transaction write to the collection, so its endorsement
+    // policy (the customer's peers) is what validates it: a transaction that wrote nothing (all duplicates,
+    // all rejected) would be held to the chaincode's policy, which customers are not part of.
+    await store.put(collection, submissionKey(tx.txId), toBytes({ station, submittedBy, submittedAt: tx.timestamp, result }));
+    return result;
   } catch (err) {
     throw privateDataError(err, collection);
   }
-  const count = (status: TicketOutcome['status']) => outcomes.filter((o) => o.status === status).length;
-  return { txId: tx.txId, customer: caller.mspId, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), outcomes };
 }
 
 /** The ticket id a payload names, for the outcome of a ticket that did not parse ('' when it has none). */
