@@ -13,8 +13,8 @@ import mqtt from 'mqtt';
 import { AuditorClient } from '@meterledger/auditor';
 import { AuthorityClient, softwareProver } from '@meterledger/authority';
 import { connect, loadNetworkProfile, type MeterledgerConnection } from '@meterledger/client';
-import { generateSoftwareSigner } from '@meterledger/crypto';
-import { MeteringGateway, MqttBridge, SimulatedTasmotaPlug, softwareReadingSigner, type GatewayOutcome } from '@meterledger/metering-gateway';
+import { generateSoftwareSigner, softwareDeviceSigner } from '@meterledger/crypto';
+import { MeteringGateway, MqttBridge, SimulatedTasmotaPlug, type GatewayOutcome } from '@meterledger/metering-gateway';
 
 export interface DemoOutput {
   step(text: string): void;
@@ -80,7 +80,7 @@ export async function readingsDemo({ step, show }: DemoOutput): Promise<void> {
     show('device → meter', `${device} → ${meterId} (UTC offset ${utcOffset}, group ${group})`);
 
     step(`The plug measures once a second and publishes ${READINGS} signed messages (MQTT QoS 1); one garbled message in between`);
-    const plug = new SimulatedTasmotaPlug(device, softwareReadingSigner(key), { utcOffset, total: '12.000' });
+    const plug = new SimulatedTasmotaPlug(device, softwareDeviceSigner(key), { utcOffset, total: '12.000' });
     const client = await mqtt.connectAsync(broker, { clientId: `demo-plug-${stamp}`, protocolVersion: 5 });
     // The key is valid from its activation on; Tasmota prints whole seconds: start in the next whole second.
     await sleep(Math.max(0, Math.ceil(Date.parse(active.keys[0].validFrom as string) / 1000) * 1000 + 50 - Date.now()));

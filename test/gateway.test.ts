@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import * as readline from 'node:readline';
 import { findTransaction, gatewayLedgerTarget, type ContractClient, type GatewayConnection } from '@meterledger/client';
 import { READINGS_CONTRACT, type RangeAggregate, type SubmittedReading } from '@meterledger/contract-api';
-import { generateSoftwareSigner, type SignatureScheme, type SoftwareSigner } from '@meterledger/crypto';
-import { MeteringGateway, readingV1, softwareReadingSigner, type BatchReport, type RetryReport } from '@meterledger/metering-gateway';
+import { generateSoftwareSigner, softwareDeviceSigner, type SignatureScheme, type SoftwareSigner } from '@meterledger/crypto';
+import { MeteringGateway, readingV1, type BatchReport, type RetryReport } from '@meterledger/metering-gateway';
 import { authority, closeAll, connection, softwareProver, ledgerReadings, uniqueId } from './support';
 
 /**
@@ -78,7 +78,7 @@ it('a gateway process killed mid-batch and restarted: every reading on the ledge
   const items: SubmittedReading[] = [];
   const per = 60;
   for (const [k, m] of meters.entries()) {
-    const signer = softwareReadingSigner(m.signer);
+    const signer = softwareDeviceSigner(m.signer);
     // Ordered readings (a sequence): a resubmitted batch must come back as duplicates, not as replays.
     for (let i = 0; i < per; i++) {
       items.push(await readingV1(signer, { meterId: m.meterId, time: new Date(start + i * 200 + k).toISOString(), value: `${i}.25`, unit: 'Cel', sequence: i + 1 }));
@@ -138,7 +138,7 @@ it('several gateways submitting unordered readings of the same meters in the sam
     // Gateway g gets every reading whose position ≡ g (mod gateways): same meters, same minute, distinct times.
     const work: SubmittedReading[][] = Array.from({ length: gateways }, () => []);
     for (const m of meters) {
-      const signer = softwareReadingSigner(m.signer);
+      const signer = softwareDeviceSigner(m.signer);
       for (let i = 0; i < gateways * perGatewayPerMeter; i++) {
         // meterledger-v1 without a sequence and with a non-energy unit: unordered (no per-meter head to conflict on).
         work[i % gateways].push(await readingV1(signer, { meterId: m.meterId, time: new Date(minute + i * 100).toISOString(), value: `${230 + (i % 7)}.1`, unit: 'V' }));

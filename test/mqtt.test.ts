@@ -3,8 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import mqtt from 'mqtt';
 import { loadNetworkProfile } from '@meterledger/client';
-import { generateSoftwareSigner } from '@meterledger/crypto';
-import { MeteringGateway, MqttBridge, SimulatedTasmotaPlug, softwareReadingSigner, type GatewayOutcome, type TasmotaMessage } from '@meterledger/metering-gateway';
+import { generateSoftwareSigner, softwareDeviceSigner } from '@meterledger/crypto';
+import { MeteringGateway, MqttBridge, SimulatedTasmotaPlug, type GatewayOutcome, type TasmotaMessage } from '@meterledger/metering-gateway';
 import { restartBrokerFromEnv } from '../network/src/mqtt';
 import { authority, closeAll, connection, softwareProver, stateDir, ledgerReadings, uniqueId } from './support';
 
@@ -58,7 +58,7 @@ it('plug → MQTT → bridge → chaincode → auditor, with the broker restarte
   await bridge.start();
 
   // The plug: QoS 1, publishing each message until the broker acknowledged it (it retries across the restart).
-  const plug = new SimulatedTasmotaPlug(device, softwareReadingSigner(key), { utcOffset: '+01:00', total: '12.000' });
+  const plug = new SimulatedTasmotaPlug(device, softwareDeviceSigner(key), { utcOffset: '+01:00', total: '12.000' });
   const client = await mqtt.connectAsync(url, { clientId: `plug-${meterId}`, clean: false, protocolVersion: 5, properties: { sessionExpiryInterval: 3600 }, reconnectPeriod: 200 });
   const acknowledged: TasmotaMessage[] = [];
   const start = Math.ceil(Date.now() / 1000) * 1000 + 2000; // Tasmota prints whole seconds: one message per second of device time

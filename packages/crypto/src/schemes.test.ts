@@ -68,6 +68,15 @@ describe('public API surface', () => {
         'softwareSignerFromPrivateKeyPem',
         'toHex',
         'verifySignature',
+        'softwareDeviceSigner',
+        'TICKET_FORMAT_V1',
+        'WEIGHT_UNITS',
+        'MAX_TICKET_CELLS',
+        'checkTicketV1',
+        'encodeTicketV1',
+        'encodeTicketDisclosure',
+        'parseSignedTicket',
+        'ticketIdTime',
       ].sort(),
     );
   });

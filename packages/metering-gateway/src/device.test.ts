@@ -1,6 +1,5 @@
-import { CHAINED_ZERO_HASH, generateSoftwareSigner, parseSignedReading, sha256Hex, verifySignature } from '@meterledger/crypto';
+import { CHAINED_ZERO_HASH, generateSoftwareSigner, parseSignedReading, sha256Hex, softwareDeviceSigner, verifySignature } from '@meterledger/crypto';
 import { ChainedMeter, SimulatedTasmotaPlug, readingV1, signTasmotaMessage, tasmotaTime } from './device';
-import { softwareReadingSigner } from './signer';
 
 function verifies(format: Parameters<typeof parseSignedReading>[0], payload: string, publicKey: string, topic?: string): boolean {
   const parsed = parseSignedReading(format, payload, topic ? { topic } : {});
@@ -14,7 +13,7 @@ describe('meterledger-v1', () => {
     ['ecdsa-secp256k1-sha256', undefined],
     ['ed25519', undefined],
   ] as const)('%s (%s): a message crypto parses and verifies, with the signed fields exactly', async (scheme, encoding) => {
-    const signer = softwareReadingSigner(generateSoftwareSigner(scheme), encoding ? { signatureEncoding: encoding } : {});
+    const signer = softwareDeviceSigner(generateSoftwareSigner(scheme), encoding ? { signatureEncoding: encoding } : {});
     const reading = await readingV1(signer, { meterId: 'm-1', time: '2026-11-21T10:00:00Z', value: '21.50', unit: 'Cel', sequence: 7 });
     expect(reading.format).toBe('meterledger-v1');
     const parsed = parseSignedReading('meterledger-v1', reading.payload);
@@ -24,7 +23,7 @@ describe('meterledger-v1', () => {
   });
 
   it('omits the sequence when the meter does not number its readings', async () => {
-    const signer = softwareReadingSigner(generateSoftwareSigner('ed25519'));
+    const signer = softwareDeviceSigner(generateSoftwareSigner('ed25519'));
     const reading = await readingV1(signer, { meterId: 'm-1', time: '2026-11-21T10:00:00Z', value: '1', unit: 'W' });
     expect(JSON.parse(reading.payload)).not.toHaveProperty('sequence');
     expect(parseSignedReading('meterledger-v1', reading.payload).fields.sequence).toBeNull();
@@ -40,7 +39,7 @@ describe('meterledger-v1', () => {
 
 describe('chained-v1', () => {
   it('links each packet to the hash of the previous payload and numbers them', async () => {
-    const signer = softwareReadingSigner(generateSoftwareSigner('ecdsa-p256-sha256'));
+    const signer = softwareDeviceSigner(generateSoftwareSigner('ecdsa-p256-sha256'));
     const meter = new ChainedMeter('m-2', signer, 'kWh');
     const a = await meter.next({ time: '2026-11-21T10:00:00Z', value: '1.000' });
     const b = await meter.next({ time: '2026-11-21T10:01:00Z', value: '1.250' });
@@ -69,7 +68,7 @@ describe('chained-v1', () => {
 
 describe('BC4P Tasmota', () => {
   it('signs "<Time>,<Total>" with Ed25519 in a message shaped like 003 §3.2', async () => {
-    const signer = softwareReadingSigner(generateSoftwareSigner('ed25519'));
+    const signer = softwareDeviceSigner(generateSoftwareSigner('ed25519'));
     const msg = await signTasmotaMessage(signer, {
       device: 'tasmota_hackathon01',
       time: '2023-02-08T13:54:26',
@@ -87,21 +86,21 @@ describe('BC4P Tasmota', () => {
   });
 
   it('keeps the printed decimals of Total ("1.000" is signed as 1.000, not 1)', async () => {
-    const signer = softwareReadingSigner(generateSoftwareSigner('ed25519'));
+    const signer = softwareDeviceSigner(generateSoftwareSigner('ed25519'));
     const msg = await signTasmotaMessage(signer, { device: 'plug', time: '2026-11-21T10:00:00', total: '1.000' });
     expect(msg.payload).toContain('"Total":1.000');
     expect(Buffer.from(parseSignedReading('bc4p-tasmota', msg.payload).signedBytes).toString()).toBe('2026-11-21T10:00:00,1.000');
   });
 
   it('refuses a non-Ed25519 signer and a bad total', async () => {
-    await expect(signTasmotaMessage(softwareReadingSigner(generateSoftwareSigner('ecdsa-p256-sha256')), { device: 'p', time: '2026-11-21T10:00:00', total: '1' })).rejects.toThrow(/Ed25519/);
-    await expect(signTasmotaMessage(softwareReadingSigner(generateSoftwareSigner('ed25519')), { device: 'p', time: '2026-11-21T10:00:00', total: '1e3' })).rejects.toThrow(/total/);
+    await expect(signTasmotaMessage(softwareDeviceSigner(generateSoftwareSigner('ecdsa-p256-sha256')), { device: 'p', time: '2026-11-21T10:00:00', total: '1' })).rejects.toThrow(/Ed25519/);
+    await expect(signTasmotaMessage(softwareDeviceSigner(generateSoftwareSigner('ed25519')), { device: 'p', time: '2026-11-21T10:00:00', total: '1e3' })).rejects.toThrow(/total/);
   });
 
   it('prints local time for the device offset, and the simulated plug counts up', async () => {
     expect(tasmotaTime(new Date('2026-11-21T10:00:00.900Z'), '+01:00')).toBe('2026-11-21T11:00:00');
     expect(tasmotaTime(new Date('2026-11-21T00:30:00Z'), '-02:30')).toBe('2026-11-20T22:00:00');
-    const plug = new SimulatedTasmotaPlug('plug-1', softwareReadingSigner(generateSoftwareSigner('ed25519')), { total: '1.5', utcOffset: '+01:00' });
+    const plug = new SimulatedTasmotaPlug('plug-1', softwareDeviceSigner(generateSoftwareSigner('ed25519')), { total: '1.5', utcOffset: '+01:00' });
     expect(plug.total).toBe('1.500');
     const m = await plug.measure(new Date('2026-11-21T10:00:00Z'), 81);
     expect(plug.total).toBe('1.581');

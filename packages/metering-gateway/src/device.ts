@@ -8,10 +8,10 @@ import {
   signChainedPacket,
   toHex,
   type ChainedV1Fields,
+  type DeviceSigner,
   type ReadingV1Fields,
 } from '@meterledger/crypto';
 import type { SubmittedReading } from '@meterledger/contract-api';
-import type { ReadingSigner } from './signer';
 
 /*
  * Device-side helpers: what a meter (or a simulator of one) sends. The signed bytes always come from
@@ -19,7 +19,7 @@ import type { ReadingSigner } from './signer';
  * signed text parseSignedReading derives from the message), never from an encoding of our own.
  */
 
-function signatureEncodingField(signer: ReadingSigner): { signatureEncoding?: 'raw' | 'der' } {
+function signatureEncodingField(signer: DeviceSigner): { signatureEncoding?: 'raw' | 'der' } {
   return signer.scheme !== 'ed25519' && signer.signatureEncoding ? { signatureEncoding: signer.signatureEncoding } : {};
 }
 
@@ -29,7 +29,7 @@ function signatureEncodingField(signer: ReadingSigner): { signatureEncoding?: 'r
  * A signed 'meterledger-v1' message: `signer` signs encodeReadingV1(fields); the message is the canonical
  * JSON of the fields with `format`, `scheme`, the hex `signature` (and `signatureEncoding` for raw ECDSA).
  */
-export async function signReadingV1(signer: ReadingSigner, fields: ReadingV1Fields): Promise<string> {
+export async function signReadingV1(signer: DeviceSigner, fields: ReadingV1Fields): Promise<string> {
   const sequence = fields.sequence ?? null;
   const signed = encodeReadingV1({ ...fields, sequence });
   const signature = await signer.sign(signed);
@@ -47,7 +47,7 @@ export async function signReadingV1(signer: ReadingSigner, fields: ReadingV1Fiel
 }
 
 /** signReadingV1 as the SubmittedReading the gateway takes (the message names its meter). */
-export async function readingV1(signer: ReadingSigner, fields: Omit<ReadingV1Fields, 'sequence'> & { sequence?: number | null }): Promise<SubmittedReading> {
+export async function readingV1(signer: DeviceSigner, fields: Omit<ReadingV1Fields, 'sequence'> & { sequence?: number | null }): Promise<SubmittedReading> {
   return { format: 'meterledger-v1', payload: await signReadingV1(signer, { ...fields, sequence: fields.sequence ?? null }) };
 }
 
@@ -71,7 +71,7 @@ export class ChainedMeter {
 
   constructor(
     readonly meterId: string,
-    readonly signer: ReadingSigner,
+    readonly signer: DeviceSigner,
     readonly unit: string,
     state: ChainState = { sequence: 0, previous: CHAINED_ZERO_HASH },
   ) {
@@ -130,7 +130,7 @@ export function tasmotaTime(date: Date, utcOffset = 'Z'): string {
  * chaincode verifies.
  */
 export async function signTasmotaMessage(
-  signer: ReadingSigner,
+  signer: DeviceSigner,
   message: { device: string; time: string; total: string; energy?: Record<string, number | string> },
 ): Promise<TasmotaMessage> {
   if (signer.scheme !== 'ed25519') throw new CryptoError('KEY_SCHEME_MISMATCH', `a BC4P Tasmota plug signs with Ed25519, not ${signer.scheme}`);
@@ -164,7 +164,7 @@ export class SimulatedTasmotaPlug {
 
   constructor(
     readonly device: string,
-    readonly signer: ReadingSigner,
+    readonly signer: DeviceSigner,
     options: { utcOffset?: string; total?: string; decimals?: number } = {},
   ) {
     this.utcOffset = options.utcOffset ?? 'Z';

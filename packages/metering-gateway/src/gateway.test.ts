@@ -3,10 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MeterledgerError } from '@meterledger/client';
 import type { SubmittedReading } from '@meterledger/contract-api';
-import { generateSoftwareSigner } from '@meterledger/crypto';
+import { generateSoftwareSigner, softwareDeviceSigner } from '@meterledger/crypto';
 import { ChainedMeter, SimulatedTasmotaPlug, readingV1, tasmotaReading } from './device';
 import { MeteringGateway, type MeteringGatewayOptions, type ReadingsContract } from './gateway';
-import { softwareReadingSigner } from './signer';
 import { InProcessReadingsNetwork, type TestMeter } from './testing/in-process-readings';
 import type { GatewayOutcome, RetryReport } from './types';
 
@@ -38,7 +37,7 @@ async function gateway(contract: ReadingsContract, options: Partial<MeteringGate
 
 /** Unordered meterledger-v1 readings (no sequence, a non-energy unit), `n` of them one second apart, ending now. */
 async function readings(meter: TestMeter, n: number, offsetMs = 0): Promise<SubmittedReading[]> {
-  const signer = softwareReadingSigner(meter.signer);
+  const signer = softwareDeviceSigner(meter.signer);
   const end = Math.floor(Date.now() / 1000) * 1000 - 60_000 + offsetMs;
   return Promise.all(
     Array.from({ length: n }, (_, i) => readingV1(signer, { meterId: meter.meterId, time: new Date(end - (n - i) * 1000).toISOString(), value: `${20 + i}.5`, unit: 'Cel' })),
@@ -73,7 +72,7 @@ it('submits in batches, records every outcome and puts each reading on the ledge
 
 it('records the chaincode rejections with their codes, and refuses what no request may hold', async () => {
   const a = await net.meter('m-a');
-  const impostor = softwareReadingSigner(generateSoftwareSigner('ecdsa-p256-sha256'));
+  const impostor = softwareDeviceSigner(generateSoftwareSigner('ecdsa-p256-sha256'));
   const { contract } = net.readings('operatorGateway');
   const g = await gateway(contract);
   const time = new Date(Date.now() - 30_000).toISOString();
@@ -174,7 +173,7 @@ it('keeps the batch queued and pauses when retries are used up, then delivers', 
 
 it('keeps each meter in order with at most one batch per meter in flight, and batches of different meters in parallel', async () => {
   const meters = [await net.meter('c-1'), await net.meter('c-2'), await net.meter('c-3')];
-  const chains = meters.map((m) => new ChainedMeter(m.meterId, softwareReadingSigner(m.signer), 'kWh'));
+  const chains = meters.map((m) => new ChainedMeter(m.meterId, softwareDeviceSigner(m.signer), 'kWh'));
   const { contract } = net.readings('operatorGateway');
   let inFlight = new Map<string, number>();
   let maxParallel = 0;
@@ -243,7 +242,7 @@ it('two gateways submitting the same readings at once: each reading is on the le
 
 it('submits Tasmota plug readings with the device offset', async () => {
   const meter = await net.meter('plug-1', 'ed25519');
-  const plug = new SimulatedTasmotaPlug('plug_kitchen', softwareReadingSigner(meter.signer), { utcOffset: '+01:00', total: '1.5' });
+  const plug = new SimulatedTasmotaPlug('plug_kitchen', softwareDeviceSigner(meter.signer), { utcOffset: '+01:00', total: '1.5' });
   const { contract } = net.readings('operatorGateway');
   const g = await gateway(contract);
   const now = Date.now() - 60_000;
@@ -259,7 +258,7 @@ it('puts a cumulative meter\'s readings that reached one batch out of order back
   // A broker restarted with queued messages can deliver newer ones first (see inReadingOrder).
   const meter = await net.meter('plug-1', 'ed25519');
   const other = await net.meter('m-a');
-  const plug = new SimulatedTasmotaPlug('plug_kitchen', softwareReadingSigner(meter.signer), { utcOffset: '+01:00', total: '1.5' });
+  const plug = new SimulatedTasmotaPlug('plug_kitchen', softwareDeviceSigner(meter.signer), { utcOffset: '+01:00', total: '1.5' });
   const now = Date.now() - 60_000;
   const plugReadings = [];
   for (let i = 0; i < 4; i++) plugReadings.push(tasmotaReading(await plug.measure(new Date(now + i * 10_000), 10), { meterId: 'plug-1', utcOffset: '+01:00' }));

@@ -1,4 +1,3 @@
-export { softwareReadingSigner, type ReadingSigner } from './signer';
 export {
   ChainedMeter,
   SimulatedTasmotaPlug,

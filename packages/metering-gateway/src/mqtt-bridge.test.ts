@@ -4,11 +4,10 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import mqtt from 'mqtt';
-import { generateSoftwareSigner } from '@meterledger/crypto';
+import { generateSoftwareSigner, softwareDeviceSigner } from '@meterledger/crypto';
 import { SimulatedTasmotaPlug, signTasmotaMessage, tasmotaTime } from './device';
 import { MeteringGateway } from './gateway';
 import { MqttBridge, type ReadingSink, type SkippedMessage } from './mqtt-bridge';
-import { softwareReadingSigner } from './signer';
 import { InProcessReadingsNetwork } from './testing/in-process-readings';
 import type { GatewayOutcome } from './types';
 
@@ -34,10 +33,10 @@ describe('message handling, into a gateway on the real chaincode', () => {
     const bridge = new MqttBridge(gateway, { url: 'mqtt://unused', clientId: 'test', devices: { plug_kitchen: { meterId: 'plug-1', utcOffset: '+01:00' } } });
     const skipped: SkippedMessage[] = [];
     bridge.on('skipped', (s) => skipped.push(s));
-    const plug = new SimulatedTasmotaPlug('plug_kitchen', softwareReadingSigner(meter.signer), { utcOffset: '+01:00' });
+    const plug = new SimulatedTasmotaPlug('plug_kitchen', softwareDeviceSigner(meter.signer), { utcOffset: '+01:00' });
     const good = await plug.measure(new Date(Date.now() - 60_000), 5);
-    const forged = await signTasmotaMessage(softwareReadingSigner(generateSoftwareSigner('ed25519')), { device: 'plug_kitchen', time: tasmotaTime(new Date(Date.now() - 50_000), '+01:00'), total: '9.999' });
-    const stranger = await new SimulatedTasmotaPlug('plug_garage', softwareReadingSigner(meter.signer)).measure(new Date());
+    const forged = await signTasmotaMessage(softwareDeviceSigner(generateSoftwareSigner('ed25519')), { device: 'plug_kitchen', time: tasmotaTime(new Date(Date.now() - 50_000), '+01:00'), total: '9.999' });
+    const stranger = await new SimulatedTasmotaPlug('plug_garage', softwareDeviceSigner(meter.signer)).measure(new Date());
     const bytes = (s: string) => Buffer.from(s, 'utf8');
 
     const decisions = [
@@ -67,7 +66,7 @@ describe('message handling, into a gateway on the real chaincode', () => {
   it('a failed durable enqueue is not acknowledged (handleMessage rejects)', async () => {
     const sink: ReadingSink = { enqueue: () => Promise.reject(new Error('disk full')) };
     const bridge = new MqttBridge(sink, { url: 'mqtt://unused', clientId: 'test', devices: { p: { meterId: 'm' } } });
-    const msg = await signTasmotaMessage(softwareReadingSigner(generateSoftwareSigner('ed25519')), { device: 'p', time: '2026-11-21T10:00:00', total: '1' });
+    const msg = await signTasmotaMessage(softwareDeviceSigner(generateSoftwareSigner('ed25519')), { device: 'p', time: '2026-11-21T10:00:00', total: '1' });
     await expect(bridge.handleMessage(msg.topic, Buffer.from(msg.payload))).rejects.toThrow('disk full');
   });
 });
@@ -163,7 +162,7 @@ withBroker.each([5, 4] as const)('through a real MQTT broker, MQTT protocol vers
   }
 
   async function messages(n: number) {
-    const signer = softwareReadingSigner(generateSoftwareSigner('ed25519'));
+    const signer = softwareDeviceSigner(generateSoftwareSigner('ed25519'));
     const plug = new SimulatedTasmotaPlug('plug_1', signer);
     const out = [];
     for (let i = 0; i < n; i++) out.push(await plug.measure(new Date(Date.UTC(2026, 10, 21, 10, 0, i)), 1));

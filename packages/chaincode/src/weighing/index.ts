@@ -1,5 +1,5 @@
 export { ticketsCollection, routesCollection } from './collections';
-export { submitTickets, getTicket, type TicketMeta, type DailyTotals } from './tickets';
-export { queryTickets, groupTickets, planScan, matches } from './queries';
-export { declareRoute, attachRouteTicket, getRoute, routeVerdict } from './routes';
+export { submitTickets, getTicket } from './tickets';
+export { queryTickets, groupTickets } from './queries';
+export { declareRoute, attachRouteTicket, getRoute } from './routes';
 export { checkDisclosure } from './disclosure';

@@ -22,8 +22,7 @@ export const WEIGHING_KEY_TYPES = {
 } as const;
 
 /** The indexes a query can scan; all but gross/net are ordered by time after their equality attributes. */
-export const TICKET_INDEXES = ['time', 'station', 'weighbridge', 'terminal', 'scale', 'status', 'cell', 'gross', 'net'] as const;
-export type TicketIndex = (typeof TICKET_INDEXES)[number];
+export type TicketIndex = 'time' | 'station' | 'weighbridge' | 'terminal' | 'scale' | 'status' | 'cell' | 'gross' | 'net';
 
 export function indexType(index: TicketIndex): string {
   return `tk-${index}`;

@@ -34,7 +34,7 @@ type Filter = Request<'queryTickets'>['filter'];
  * the index entries between the start and the pageSize-th hit (at most WEIGHING_LIMITS.maxScanPerPage,
  * then the page ends early with a bookmark), plus two private reads per hit.
  */
-export interface ScanPlan {
+interface ScanPlan {
   index: TicketIndex;
   start: string;
   end: string;
@@ -55,7 +55,7 @@ function weightBounded(index: 'gross' | 'net', min: string | undefined, max: str
   return { index, start: min ? prefix + valueKey(min) : prefix, end: max ? prefix + valueKey(max) + KEY_SEPARATOR + KEY_END : prefix + KEY_END };
 }
 
-export function planScan(filter: Filter): ScanPlan {
+function planScan(filter: Filter): ScanPlan {
   if (filter.cellSerialNumber) return timeBounded('cell', [filter.cellSerialNumber], filter);
   if (filter.scaleSerialNumber) return timeBounded('scale', [filter.scaleSerialNumber], filter);
   if (filter.terminalSerialNumber) return timeBounded('terminal', [filter.terminalSerialNumber], filter);
@@ -69,7 +69,7 @@ export function planScan(filter: Filter): ScanPlan {
 }
 
 /** The whole filter on one summary: the brute-force definition every query result must equal. */
-export function matches(s: TicketSummary, f: Filter): boolean {
+function matches(s: TicketSummary, f: Filter): boolean {
   return (
     (f.station === undefined || s.station === f.station) &&
     (f.weighbridge === undefined || s.weighbridge === f.weighbridge) &&

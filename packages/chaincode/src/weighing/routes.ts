@@ -59,7 +59,7 @@ function abs(d: string): string {
 }
 
 /** Both ends within tolerance of the expected net; difference = destination − origin. */
-export function routeVerdict(route: RouteRecord, originNet: string, destinationNet: string, tx: TxContext): RouteVerdict {
+function routeVerdict(route: RouteRecord, originNet: string, destinationNet: string, tx: TxContext): RouteVerdict {
   const within = (net: string) => compareDecimals(abs(addDecimals(net, negate(route.expectedNet))), route.tolerance) <= 0;
   return { withinTolerance: within(originNet) && within(destinationNet), difference: addDecimals(destinationNet, negate(originNet)), checkedAt: tx.timestamp, txId: tx.txId };
 }

@@ -129,11 +129,11 @@ export function cellSumTolerance(gross: string): string {
   return compareDecimals(relative, WEIGHING_LIMITS.cellSumMinTolerance) >= 0 ? relative : WEIGHING_LIMITS.cellSumMinTolerance;
 }
 
-export function cellsSum(ticket: WeighingTicket): string {
+function cellsSum(ticket: WeighingTicket): string {
   return ticket.cells.reduce((sum, c) => addDecimals(sum, c.cellWeight), '0');
 }
 
-export function summaryOf(ticket: WeighingTicket, time: string, flags: readonly string[]): TicketSummary {
+function summaryOf(ticket: WeighingTicket, time: string, flags: readonly string[]): TicketSummary {
   return {
     id: ticket.ticketID,
     time,
