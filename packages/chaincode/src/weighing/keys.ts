@@ -1,3 +1,4 @@
+import type { TicketFlag } from '@meterledger/contract-api';
 import { stateKey } from '../ledger/state-key';
 import { valueKey } from '../readings/value-key';
 
@@ -67,7 +68,11 @@ export interface TicketSummary {
   net: string;
   unit: string;
   cells: string[];
-  flags: string[];
+  flags: TicketFlag[];
+  /** As in the ticket's meta, so a query's page needs no second read per hit. */
+  keyVersion: number;
+  txId: string;
+  submittedAt: string;
 }
 
 /** Every index key of a ticket (one per index; one per load cell for the cell index). */

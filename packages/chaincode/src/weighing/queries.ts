@@ -32,7 +32,7 @@ type Filter = Request<'queryTickets'>['filter'];
  * weighbridge, a station, a status), else the time index, else a weight index for a weight range alone.
  * Equality indexes continue with the time, so a time range narrows the scan to its keys. Cost of a page:
  * the index entries between the start and the pageSize-th hit (at most WEIGHING_LIMITS.maxScanPerPage,
- * then the page ends early with a bookmark), plus two private reads per hit.
+ * then the page ends early with a bookmark), plus one private read per hit (its record; the summary carries the rest).
  */
 interface ScanPlan {
   index: TicketIndex;
@@ -138,15 +138,15 @@ export async function queryTickets(store: PrivateStore, caller: Caller, request:
   const filter = effectiveFilter(reader, request.filter);
   const plan = planScan(filter);
   const start = request.bookmark ? decodeScanBookmark(request.bookmark, plan) + KEY_SEPARATOR : plan.start;
-  const hits: string[] = [];
+  const hits: TicketSummary[] = [];
   try {
     const { scanned, lastKey, exhausted } = await scanMatches(store, reader.collection, plan, filter, start, WEIGHING_LIMITS.maxScanPerPage, (s) => {
-      hits.push(s.id);
+      hits.push(s);
       return hits.length < request.pageSize;
     });
     const items: TicketView[] = [];
-    for (const id of hits) {
-      const view = await readTicketView(store, reader.collection, reader.customer, id);
+    for (const hit of hits) {
+      const view = await readTicketView(store, reader.collection, reader.customer, hit.id, hit);
       if (view) items.push(view);
     }
     return { items, fetchedCount: items.length, scanned, bookmark: exhausted ? '' : encodeBookmark(lastKey) };

@@ -133,8 +133,11 @@ function cellsSum(ticket: WeighingTicket): string {
   return ticket.cells.reduce((sum, c) => addDecimals(sum, c.cellWeight), '0');
 }
 
-function summaryOf(ticket: WeighingTicket, time: string, flags: readonly string[]): TicketSummary {
+function summaryOf(ticket: WeighingTicket, time: string, flags: readonly TicketFlag[], meta: Pick<TicketMeta, 'keyVersion' | 'txId' | 'submittedAt'>): TicketSummary {
   return {
+    keyVersion: meta.keyVersion,
+    txId: meta.txId,
+    submittedAt: meta.submittedAt,
     id: ticket.ticketID,
     time,
     station: ticket.station,
@@ -219,7 +222,7 @@ async function admit(batch: Batch, station: string, submittedBy: TicketMeta['sub
       const meta: TicketMeta = { keyVersion, flags, time: time.utc, txId: tx.txId, submittedAt: tx.timestamp, submittedBy };
       await batch.store.put(batch.collection, ticketKey(id), bytes);
       await batch.store.put(batch.collection, ticketMetaKey(id), toBytes(meta));
-      const summary = summaryOf(ticket, time.utc, flags);
+      const summary = summaryOf(ticket, time.utc, flags, meta);
       const summaryBytes = toBytes(summary);
       for (const key of indexKeys(summary)) await batch.store.put(batch.collection, key, summaryBytes);
       await batch.addTotals(dailyTotalsKey(time.utc.slice(0, 10), ticket.station, ticket.weighbridge, ticket.scaleStatus, ticket.unit), ticket.scaleGross, ticket.scaleNet);
@@ -278,11 +281,16 @@ function ticketIdOf(payload: string): string {
 }
 
 /** A stored ticket as its reader sees it. */
-export async function readTicketView(store: PrivateStore, collection: string, customer: string, ticketID: string): Promise<TicketView | undefined> {
-  const [recordBytes, metaBytes] = [await store.get(collection, ticketKey(ticketID)), await store.get(collection, ticketMetaKey(ticketID))];
-  if (!recordBytes || !metaBytes) return undefined;
+/**
+ * A stored ticket as its reader sees it. `known`: what an index entry's summary already says about it (a query
+ * hit), which spares reading the meta key — one private read per hit instead of two.
+ */
+export async function readTicketView(store: PrivateStore, collection: string, customer: string, ticketID: string, known?: TicketSummary): Promise<TicketView | undefined> {
+  const recordBytes = await store.get(collection, ticketKey(ticketID));
+  const metaBytes = known ? undefined : await store.get(collection, ticketMetaKey(ticketID));
+  if (!recordBytes || (!known && !metaBytes)) return undefined;
   const record = fromBytes<{ payload: string; signature: string; signatureEncoding?: 'der' | 'raw'; salt: string }>(recordBytes);
-  const meta = fromBytes<TicketMeta>(metaBytes);
+  const meta: Omit<TicketMeta, 'submittedBy'> = known ?? fromBytes<TicketMeta>(metaBytes as Uint8Array);
   return {
     ticket: parseSignedTicket(record.payload),
     payload: record.payload,
