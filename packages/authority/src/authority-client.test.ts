@@ -10,28 +10,29 @@ import {
 import { AuthorityClient, REGISTRY_CONTRACT } from './authority-client';
 import type { PossessionSignature, Prover } from './prover';
 import { softwareProver } from './prover';
-import { InProcessRegistry } from './testing/in-process-registry';
 import type { MeterMetadata } from './types';
+// Test-only code of a sibling package (never built): the real chaincode in process behind fabric-gateway's proposal surface.
+import { InProcessNetwork } from '../../client/src/testing/in-process-network';
 
 /**
  * The AuthorityClient against the REAL chaincode, in process: ContractClient → GatewayContractTransport →
  * fabric-gateway's proposal surface answered by fabric-shim's routing, MeterRegistryContract and the
- * registry functions over an in-memory ledger (see testing/in-process-registry.ts). Identities are X.509
- * certificates with the meterledger.role attribute.
+ * registry functions over an in-memory ledger (the client's src/testing/in-process-network.ts).
+ * Identities are X.509 certificates with the meterledger.role attribute.
  */
 
 const CHANNEL = 'nmichannel';
 const METADATA: MeterMetadata = { manufacturer: 'ACME', model: 'E350', serial: 'SN-0001', typeApprovalRef: 'PTB-22.11-4711' };
 const TWO = { approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] };
 
-let net: InProcessRegistry;
+let net: InProcessNetwork;
 let nonceCounter = 0;
 
 function nonces(): () => string {
   return () => `nonce-${String(++nonceCounter).padStart(16, '0')}`;
 }
 
-function client(name: Parameters<InProcessRegistry['contract']>[0], options: ConstructorParameters<typeof AuthorityClient>[1] = {}): AuthorityClient {
+function client(name: Parameters<InProcessNetwork['contract']>[0], options: ConstructorParameters<typeof AuthorityClient>[1] = {}): AuthorityClient {
   const identity = net.proposalsOf(name).identity;
   return new AuthorityClient(net.contract(name), { channel: CHANNEL, mspId: identity.mspId, newNonce: nonces(), ...options });
 }
@@ -59,7 +60,7 @@ async function rejection(promise: Promise<unknown>): Promise<MeterledgerError> {
 }
 
 beforeEach(() => {
-  net = new InProcessRegistry();
+  net = new InProcessNetwork();
 });
 
 describe('configuration governance', () => {

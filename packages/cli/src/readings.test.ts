@@ -3,8 +3,6 @@ import * as path from 'node:path';
 import type { AggregateCheck, AuditReport } from '@meterledger/auditor';
 import type { CountResult, Page, RangeAggregate, ReadingRecord, ReadingsAtResult, SealView, WindowAggregate } from '@meterledger/contract-api';
 import { generateSoftwareSigner, type SoftwareSigner } from '@meterledger/crypto';
-import { IDENTITIES } from '../../chaincode/src/testing/identities';
-import { possessionProof, registration } from '../../chaincode/src/testing/fixtures';
 import { v1Payload } from '../../chaincode/src/testing/readings-driver';
 import type { SubmitOutcomeLine } from './readings-commands';
 import { parseReadingLines } from './readings-commands';
@@ -53,14 +51,7 @@ beforeEach(async () => {
   sessions = inProcessSessions();
   signer = generateSoftwareSigner('ecdsa-p256-sha256');
   // Registered a month before the ledger's clock (2026-01-01), so December's readings fall after activation.
-  const chaincode = sessions.network.chaincode;
-  const submit = async (who: keyof typeof IDENTITIES, fn: string, request: object, at: string) => {
-    const r = await chaincode.submit(IDENTITIES[who], [`registry:${fn}`, JSON.stringify(request)], { at });
-    expect([r.status, r.message, r.validationCode]).toEqual([200, '', 'VALID']);
-  };
-  await submit('ptbAdmin', 'initConfig', { approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] }, '2025-12-01T00:00:00Z');
-  await submit('ptbRegistrar', 'registerMeter', registration(signer, 'm-1'), '2025-12-01T00:00:01Z');
-  await submit('inmetroRegistrar', 'approveMeter', { meterId: 'm-1', keyVersion: 1, proof: possessionProof(signer, 'm-1') }, '2025-12-01T00:00:02Z');
+  await sessions.network.registerMeters([['m-1', signer]], { at: '2025-12-01T00:00:00Z' });
 });
 
 async function submitAll(): Promise<void> {

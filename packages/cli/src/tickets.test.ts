@@ -3,10 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DisclosureCheck, RouteView, TicketGroupsResult, TicketPage } from '@meterledger/contract-api';
 import { softwareSignerFromPrivateKeyPem } from '@meterledger/crypto';
-import { InProcessRegistry } from '../../authority/src/testing/in-process-registry';
-import { possessionProof, registration } from '../../chaincode/src/testing/fixtures';
-import { IDENTITIES } from '../../chaincode/src/testing/identities';
 import { MemoryPrivateData } from '../../chaincode/src/testing/memory-private-data';
+import { InProcessNetwork } from '../../client/src/testing/in-process-network';
 import { makeTicket } from '../../chaincode/src/testing/weighing-driver';
 import { routesCollection, ticketsCollection } from '../../chaincode/src/weighing/collections';
 import { EXIT } from './exit-codes';
@@ -53,7 +51,7 @@ const at = (s: number) => `2026-01-01T00:01:${String(s).padStart(2, '0')}Z`;
 
 beforeEach(async () => {
   const privateData = new MemoryPrivateData().define(ticketsCollection(A), [A]).define(ticketsCollection(B), [B]).define(routesCollection(A, B), [A, B]);
-  sessions = inProcessSessions(new InProcessRegistry(['PTBMSP', 'InmetroMSP'], privateData));
+  sessions = inProcessSessions(new InProcessNetwork({ orgs: ['PTBMSP', 'InmetroMSP'], privateData }));
   const newKey = (name: string) => {
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     const file = path.join(dir, name);
@@ -64,16 +62,7 @@ beforeEach(async () => {
   const b = newKey('terminal-b.pem');
   keyFile = a.file;
   keyFileB = b.file;
-  const chaincode = sessions.network.chaincode;
-  const submit = async (who: keyof typeof IDENTITIES, fn: string, request: object) => {
-    const r = await chaincode.submit(IDENTITIES[who], [`registry:${fn}`, JSON.stringify(request)]);
-    expect([r.status, r.message, r.validationCode]).toEqual([200, '', 'VALID']);
-  };
-  await submit('ptbAdmin', 'initConfig', { approvalThreshold: 2, authorityMspIds: ['PTBMSP', 'InmetroMSP'] });
-  for (const [id, terminal] of [['SBX-A-st01', a.signer], ['SBX-B-st01', b.signer]] as const) {
-    await submit('ptbRegistrar', 'registerMeter', registration(terminal, id));
-    await submit('inmetroRegistrar', 'approveMeter', { meterId: id, keyVersion: 1, proof: possessionProof(terminal, id) });
-  }
+  await sessions.network.registerMeters([['SBX-A-st01', a.signer], ['SBX-B-st01', b.signer]]);
 });
 
 function ticketsFile(name: string, lines: object[]): string {

@@ -1,13 +1,13 @@
 import { AuditorClient } from '@meterledger/auditor';
 import { AuthorityClient } from '@meterledger/authority';
-import { ContractClient, ProfileError } from '@meterledger/client';
+import { ProfileError } from '@meterledger/client';
 import { READINGS_CONTRACT, WEIGHING_CONTRACT } from '@meterledger/contract-api';
 import { CustomerClient, InspectorClient } from '@meterledger/weighing';
-// Test-only code of sibling packages (never built): the REAL chaincode (fabric-shim routing,
-// MeterRegistryContract, the registry functions) over an in-memory ledger, behind fabric-gateway's proposal
-// surface, with X.509 test identities carrying the meterledger.role attribute.
-import { InProcessProposals, InProcessRegistry } from '../../../authority/src/testing/in-process-registry';
+// Test-only code of sibling packages (never built): the REAL chaincode (fabric-shim routing, the meterledger
+// contracts) over an in-memory ledger, behind fabric-gateway's proposal surface, with X.509 test identities
+// carrying the meterledger.role attribute.
 import { IDENTITIES, type IdentityName } from '../../../chaincode/src/testing/identities';
+import { InProcessNetwork } from '../../../client/src/testing/in-process-network';
 import type { OpenSession, SessionOptions } from '../session';
 
 /** The channel the in-memory ledger reports (MemoryLedger's default), bound into possession challenges. */
@@ -23,9 +23,10 @@ export function identityName(org: string, identity: string): IdentityName | unde
 
 /**
  * A session factory for runCli that connects `--org/--identity` to one in-process network running the real
- * registry chaincode. Like connect(), an org/identity the "profile" lacks is UNKNOWN_PROFILE_ENTRY.
+ * chaincode (registry, readings and weighing contracts). Like connect(), an org/identity the "profile" lacks
+ * is UNKNOWN_PROFILE_ENTRY.
  */
-export function inProcessSessions(network: InProcessRegistry = new InProcessRegistry()) {
+export function inProcessSessions(network: InProcessNetwork = new InProcessNetwork()) {
   const opened: SessionOptions[] = [];
   let open = 0;
   const openSession: OpenSession = async (options) => {
@@ -35,13 +36,13 @@ export function inProcessSessions(network: InProcessRegistry = new InProcessRegi
       throw new ProfileError('UNKNOWN_PROFILE_ENTRY', `identity '${options.identity}' of org '${options.org}' is not in the in-process network`);
     }
     const mspId = IDENTITIES[name].mspId;
-    const weighingTarget = { contract: new ContractClient(new InProcessProposals(network.chaincode, IDENTITIES[name], WEIGHING_CONTRACT), { contractName: WEIGHING_CONTRACT }), mspId };
+    const weighingTarget = { contract: network.contract(name, WEIGHING_CONTRACT), mspId };
     open++;
     let closed = false;
     return {
       registry: new AuthorityClient(network.contract(name), { channel: IN_PROCESS_CHANNEL, mspId }),
       // The readings contract of the same chaincode and ledger (no event source: followReadings is the auditor's tests' business).
-      readings: new AuditorClient({ readings: new ContractClient(new InProcessProposals(network.chaincode, IDENTITIES[name], READINGS_CONTRACT)), registry: network.contract(name) }),
+      readings: new AuditorClient({ readings: network.contract(name, READINGS_CONTRACT), registry: network.contract(name) }),
       weighing: weighingTarget,
       customer: new CustomerClient(weighingTarget),
       inspector: new InspectorClient(weighingTarget),
