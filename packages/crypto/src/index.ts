@@ -33,7 +33,7 @@ export {
   SIGNED_READING_FORMATS,
   type ChainedV1Fields,
   type ChainedV1Reading,
-  type ReadingSigner,
+  type SyncSigner,
   type SignedReadingFormat,
   type SignedReading,
   type MeterledgerV1Reading,

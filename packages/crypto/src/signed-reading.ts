@@ -393,8 +393,12 @@ export function encodeChainedPayload(fields: ChainedV1Fields): Uint8Array {
   return utf8Bytes(canonicalJson({ type: CHAINED_V1_TYPE, meterId, time, value: f.value, unit, sequence, previous: f.previous }), 'payload');
 }
 
-/** What signChainedPacket needs of a signer: a SoftwareSigner, or a wrapper around a secure element. */
-export interface ReadingSigner {
+/**
+ * A synchronous signer, what signChainedPacket needs: a SoftwareSigner, or a wrapper returning a signature
+ * made elsewhere. An instrument's secure element, HSM or PKCS#11 token signs asynchronously: see DeviceSigner
+ * (sign `encodeChainedPayload(fields)` with it, then hand the signature to signChainedPacket).
+ */
+export interface SyncSigner {
   scheme: SignatureScheme;
   sign(message: Uint8Array, encoding?: SignatureEncoding): Uint8Array;
 }
@@ -404,7 +408,7 @@ export interface ReadingSigner {
  * text and the payload's hash, which is the `previous` of the next packet. For devices, gateways'
  * simulators and tests; the signer decides where the private key lives.
  */
-export function signChainedPacket(signer: ReadingSigner, fields: ChainedV1Fields, signatureEncoding?: SignatureEncoding): { packet: string; hash: string } {
+export function signChainedPacket(signer: SyncSigner, fields: ChainedV1Fields, signatureEncoding?: SignatureEncoding): { packet: string; hash: string } {
   const scheme = signer.scheme;
   if (!isSignatureScheme(scheme)) throw new CryptoError('UNKNOWN_SCHEME', `signer scheme must be one of ${SIGNATURE_SCHEMES.join(', ')}`);
   const encoding = signatureEncodingFor(scheme, signatureEncoding);
