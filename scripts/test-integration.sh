@@ -31,7 +31,7 @@ if ! ls test/ | grep -Eq "$weighing"; then
   echo "== no weighing tests: the weighing-004 network is not started"
   exit 0
 fi
-exec bash scripts/with-fresh-network.sh "${MLEDGER_TEST_WEIGHING_TOPOLOGY:-network/topologies/weighing-004.yaml}" "${MLEDGER_TEST_WEIGHING_PORT_OFFSET:-500}" \
+exec bash scripts/with-fresh-network.sh "${MLEDGER_TEST_WEIGHING_TOPOLOGY:-network/topologies/weighing-004.yaml}" "${MLEDGER_TEST_WEIGHING_PORT_OFFSET:-700}" \
   bash -c 'set -e
     echo "== weighing tests (004 customers) through the Gateway"
     MLEDGER_TRANSPORT=gateway npx jest --selectProjects integration --runInBand --testPathPattern "weighing" "$@"

@@ -19,14 +19,25 @@ import {
   parseCommitted,
   parseInstalled,
   readDeployedDefinition,
+  routesCollectionName,
   targetDefinition,
+  ticketsCollectionName,
+  writeCollectionsConfig,
   writeDeployedDefinition,
 } from './chaincode';
 import type { EnvContext } from './env';
-import { CHAINCODE_PROJECT_DIR, DEFAULT_TOPOLOGY, statePaths } from './paths';
-import { loadTopology } from './topology';
+import { CHAINCODE_PROJECT_DIR, DEFAULT_TOPOLOGY, NETWORK_DIR, statePaths } from './paths';
+import { loadTopology, type Topology } from './topology';
 
 const t = loadTopology(DEFAULT_TOPOLOGY);
+const nmi002 = loadTopology(path.join(NETWORK_DIR, 'topologies', 'nmi-002.yaml'));
+const weighing = loadTopology(path.join(NETWORK_DIR, 'topologies', 'weighing-004.yaml'));
+/** What test/affiliation.test.ts does at run time: a third NMI joins. */
+const withLab = (topology: Topology): Topology => ({
+  ...topology,
+  orgs: [...topology.orgs, { name: 'Lab', mspId: 'LabMSP', kind: 'authority', ca: { port: 12054, operationsPort: 22054 }, peers: [{ name: 'peer0', port: 12051, chaincodePort: 12052, operationsPort: 22051 }], identities: [] }],
+  chaincode: { ...topology.chaincode, serverPorts: { ...topology.chaincode.serverPorts, Lab: 12100 } },
+});
 const [ptb, inmetro] = t.orgs;
 const ctx: EnvContext = { topology: t, paths: statePaths('/state'), fabricCfgPath: '/state/config', builderDir: '/b' };
 const flag = (args: string[], name: string) => args[args.indexOf(name) + 1];
@@ -116,6 +127,59 @@ describe('versions and sequences', () => {
     expect(definitionFingerprint(customers)).not.toBe(definitionFingerprint({ ...customers, orgs: customers.orgs.slice(0, -1) }));
   });
 
+  it('writes the majority of the orgs that are not customers: what MAJORITY Endorsement meant for dev.yaml and nmi-002.yaml', () => {
+    expect(endorsementPolicy(t)).toBe("OutOf(2, 'PTBMSP.peer', 'InmetroMSP.peer', 'OperatorMSP.peer')");
+    expect(endorsementPolicy(nmi002)).toBe("OutOf(2, 'PTBMSP.peer', 'InmetroMSP.peer', 'OperatorMSP.peer')");
+    expect(endorsementPolicy(withLab(nmi002))).toBe("OutOf(3, 'PTBMSP.peer', 'InmetroMSP.peer', 'OperatorMSP.peer', 'LabMSP.peer')");
+    expect(endorsementPolicy(weighing)).toBe("OutOf(2, 'PTBMSP.peer', 'InmetroMSP.peer')");
+    expect(endorsementPolicy({ ...nmi002, orgs: nmi002.orgs.slice(0, 1) })).toBe("OutOf(1, 'PTBMSP.peer')");
+  });
+
+  it('names collections from MSP ids, the pair ordered by plain string comparison (as the chaincode does)', () => {
+    expect(ticketsCollectionName('CustomerAMSP')).toBe('tickets-CustomerAMSP');
+    expect(routesCollectionName('CustomerBMSP', 'CustomerAMSP')).toBe('routes-CustomerAMSP-CustomerBMSP');
+    expect(routesCollectionName('CustomerAMSP', 'CustomerBMSP')).toBe('routes-CustomerAMSP-CustomerBMSP');
+    // code-unit order, not locale order: upper case before lower case
+    expect(routesCollectionName('aMSP', 'ZMSP')).toBe('routes-ZMSP-aMSP');
+    expect(collectionsConfig(weighing).map((c) => c.name)).toEqual(['tickets-CustomerAMSP', 'tickets-CustomerBMSP', 'routes-CustomerAMSP-CustomerBMSP']);
+    expect(collectionsConfig(nmi002)).toEqual([]);
+  });
+
+  it("gives weighing-004.yaml's customers collections kept forever, on both of the customer's peers", () => {
+    const [ticketsA, , routes] = collectionsConfig(weighing);
+    expect(ticketsA).toEqual({
+      name: 'tickets-CustomerAMSP',
+      policy: "OR('CustomerAMSP.member')",
+      requiredPeerCount: 1,
+      maxPeerCount: 1,
+      blockToLive: 0,
+      memberOnlyRead: true,
+      memberOnlyWrite: true,
+      endorsementPolicy: { signaturePolicy: "OR('CustomerAMSP.peer')" },
+    });
+    expect(routes).toMatchObject({ policy: "OR('CustomerAMSP.member', 'CustomerBMSP.member')", requiredPeerCount: 1, maxPeerCount: 3, blockToLive: 0 });
+  });
+
+  it('takes a new sequence when a third NMI joins (the policy becomes 3 of 4), and keeps it once deployed', () => {
+    const committed = { name: 'meterledger', version: '1', sequence: 1 };
+    const deployed = targetDefinition(nmi002, null, false);
+    const lab = withLab(nmi002);
+    expect(targetDefinition(lab, committed, false, deployed)).toEqual({ ...committed, sequence: 2, fingerprint: definitionFingerprint(lab) });
+    const afterJoin = { ...committed, sequence: 2 };
+    expect(targetDefinition(lab, afterJoin, false, { ...afterJoin, fingerprint: definitionFingerprint(lab) })).toEqual({ ...afterJoin, fingerprint: definitionFingerprint(lab) });
+    // a customer joining changes the collections (the policy stays): a new sequence too
+    expect(definitionFingerprint(weighing)).not.toBe(definitionFingerprint({ ...weighing, orgs: weighing.orgs.slice(0, -1) }));
+    expect(endorsementPolicy(weighing)).toBe(endorsementPolicy({ ...weighing, orgs: weighing.orgs.slice(0, -1) }));
+  });
+
+  it('writes chaincode/collections.json for a topology with customers, and nothing without', () => {
+    const p = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), 'coll-')));
+    writeCollectionsConfig(nmi002, p);
+    expect(fs.existsSync(p.collectionsConfig)).toBe(false);
+    writeCollectionsConfig(weighing, p);
+    expect(JSON.parse(fs.readFileSync(p.collectionsConfig, 'utf8'))).toEqual(collectionsConfig(weighing));
+  });
+
   it('remembers what deploy committed', () => {
     const p = statePaths(fs.mkdtempSync(path.join(os.tmpdir(), 'def-')));
     expect(readDeployedDefinition(p)).toBeNull();
@@ -162,6 +226,24 @@ describe('peer lifecycle commands', () => {
       '/state/orgs/CustomerB/tlsca.pem',
     ]);
     expect(flag(a, '--sequence')).toBe('3');
+  });
+
+  it('approve, checkcommitreadiness and commit name the endorsement policy, and the collections only when there are customers', () => {
+    const weighingCtx: EnvContext = { ...ctx, topology: weighing };
+    const nmiCtx: EnvContext = { ...ctx, topology: nmi002 };
+    const commands = (c: EnvContext) => [
+      lifecycleCommands.approve(c, c.topology.orgs[0], d, 'p:1').args,
+      lifecycleCommands.checkCommitReadiness(c, c.topology.orgs[0], d).args,
+      lifecycleCommands.commit(c, c.topology.orgs[0], d).args,
+    ];
+    for (const a of commands(weighingCtx)) {
+      expect(flag(a, '--signature-policy')).toBe("OutOf(2, 'PTBMSP.peer', 'InmetroMSP.peer')");
+      expect(flag(a, '--collections-config')).toBe('/state/chaincode/collections.json');
+    }
+    for (const a of commands(nmiCtx)) {
+      expect(flag(a, '--signature-policy')).toBe("OutOf(2, 'PTBMSP.peer', 'InmetroMSP.peer', 'OperatorMSP.peer')");
+      expect(a).not.toContain('--collections-config');
+    }
   });
 
   it('checkcommitreadiness and querycommitted ask for JSON', () => {

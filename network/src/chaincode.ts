@@ -49,11 +49,28 @@ export interface CollectionConfig {
 }
 
 /**
- * The weighing contract's collections (its chaincode computes the same names from MSP ids:
- * packages/chaincode/src/weighing/collections.ts): `tickets-<MSP>` per customer, `routes-<MSP a>-<MSP b>` per
- * pair of customers (a < b). Kept forever; member-only; each endorsed by its members' peers. With two peers
- * an endorsement waits until the private data is on the second peer too (requiredPeerCount 1), so an
- * accepted ticket survives the loss of one peer; while one of them is down, writes fail instead.
+ * The name of a customer's tickets collection: `tickets-<MSP id>`. The one place network/ names collections;
+ * the weighing chaincode computes the same names (packages/chaincode/src/weighing/collections.ts) from the
+ * caller's MSP id, the only org name it knows at run time, which is why they are MSP ids and not topology org
+ * names (CustomerAMSP, not CustomerA).
+ */
+export function ticketsCollectionName(customerMspId: string): string {
+  return `tickets-${customerMspId}`;
+}
+
+/** The collection shared by two customers: `routes-<a>-<b>`, a < b by plain JS string comparison (as the chaincode's sort()). */
+export function routesCollectionName(mspIdX: string, mspIdY: string): string {
+  const [a, b] = mspIdX < mspIdY ? [mspIdX, mspIdY] : [mspIdY, mspIdX];
+  return `routes-${a}-${b}`;
+}
+
+/**
+ * The weighing contract's collections: `tickets-<MSP>` per customer, `routes-<MSP a>-<MSP b>` per pair of
+ * customers (a < b). Kept forever; member-only; each endorsed by its members' peers. With two peers an
+ * endorsement waits until the private data is on the second peer too (requiredPeerCount 1), so an accepted
+ * ticket survives the loss of one peer; while one of them is down, writes fail instead (the endorsing peer
+ * cannot disseminate: "failed to distribute private collection"). With one peer there is nobody to
+ * disseminate to (0 / 0). Empty without customers: such topologies get no collections config at all.
  */
 export function collectionsConfig(t: Topology): CollectionConfig[] {
   const customers = t.orgs.filter((org) => org.kind === 'customer');
@@ -71,13 +88,16 @@ export function collectionsConfig(t: Topology): CollectionConfig[] {
       endorsementPolicy: { signaturePolicy: `OR(${members.map((org) => `'${org.mspId}.peer'`).join(', ')})` },
     };
   };
-  const out = customers.map((org) => collection(`tickets-${org.mspId}`, [org]));
+  const out = customers.map((org) => collection(ticketsCollectionName(org.mspId), [org]));
   const sorted = [...customers].sort((a, b) => (a.mspId < b.mspId ? -1 : a.mspId > b.mspId ? 1 : 0));
-  for (const [i, a] of sorted.entries()) for (const b of sorted.slice(i + 1)) out.push(collection(`routes-${a.mspId}-${b.mspId}`, [a, b]));
+  for (const [i, a] of sorted.entries()) for (const b of sorted.slice(i + 1)) out.push(collection(routesCollectionName(a.mspId, b.mspId), [a, b]));
   return out;
 }
 
-/** What a change of forces a new sequence: the endorsement policy and the collections. */
+/**
+ * What a change of forces a new sequence: sha256 of the endorsement policy and the collections config
+ * (JSON with the fixed key order collectionsConfig builds, so the same topology always gives the same hash).
+ */
 export function definitionFingerprint(t: Topology): string {
   return createHash('sha256').update(JSON.stringify({ policy: endorsementPolicy(t), collections: collectionsConfig(t) })).digest('hex');
 }

@@ -267,7 +267,7 @@ describe('registry bootstrap and ordering settings', () => {
   });
 });
 
-describe('networks run side by side (dev on +0, the integration suite on +500, bench:registry on +4200)', () => {
+describe('networks run side by side (dev on +0, the integration suite on +500 and its weighing network on +700, the benchmarks on +4200)', () => {
   // test/affiliation.test.ts adds a third NMI, Lab, on 12xxx at run time.
   const withLab = (file: string, offset: number): Topology => {
     const doc = parse(fs.readFileSync(file, 'utf8')) as ReturnType<typeof raw> & { chaincode: { serverPorts: Record<string, number> } };
@@ -276,15 +276,38 @@ describe('networks run side by side (dev on +0, the integration suite on +500, b
     return parseTopology(shiftPorts(doc, offset));
   };
   const nmi = path.join(NETWORK_DIR, 'topologies', 'nmi-002.yaml');
+  const weighing = path.join(NETWORK_DIR, 'topologies', 'weighing-004.yaml');
+  const clashes = (networks: { name: string; ports: number[] }[]) => {
+    const out: string[] = [];
+    for (const [i, a] of networks.entries()) {
+      for (const b of networks.slice(i + 1)) for (const p of a.ports.filter((x) => b.ports.includes(x))) out.push(`${a.name} and ${b.name} share ${p}`);
+    }
+    return out;
+  };
 
   it('never share a port, the operator, Lab and the broker included', () => {
-    const networks = [
-      { name: 'dev+Lab', ports: allPorts(withLab(DEFAULT_TOPOLOGY, 0)) },
-      { name: 'nmi-002+Lab +500', ports: allPorts(withLab(nmi, 500)) },
-      { name: 'nmi-002 +4200', ports: allPorts(loadTopology(nmi, { portOffset: 4200 })) },
-    ];
-    for (const [i, a] of networks.entries()) {
-      for (const b of networks.slice(i + 1)) expect([a.name, b.name, a.ports.filter((p) => b.ports.includes(p))]).toEqual([a.name, b.name, []]);
-    }
+    expect(
+      clashes([
+        { name: 'dev+Lab', ports: allPorts(withLab(DEFAULT_TOPOLOGY, 0)) },
+        { name: 'nmi-002+Lab +500', ports: allPorts(withLab(nmi, 500)) },
+        { name: 'nmi-002 +4200', ports: allPorts(loadTopology(nmi, { portOffset: 4200 })) },
+        { name: 'weighing-004 +700 (integration)', ports: allPorts(loadTopology(weighing, { portOffset: 700 })) },
+        { name: 'weighing-004 +4200 (bench:weighing)', ports: allPorts(loadTopology(weighing, { portOffset: 4200 })) },
+      ]).filter((c) => !c.startsWith('nmi-002 +4200 and weighing-004 +4200')), // one benchmark at a time
+    ).toEqual([]);
+  });
+
+  it('weighing-004.yaml as written shares no port with dev.yaml or nmi-002.yaml (with Lab), nor with the networks above', () => {
+    const w = { name: 'weighing-004', ports: allPorts(loadTopology(weighing)) };
+    expect(
+      [
+        { name: 'dev+Lab', ports: allPorts(withLab(DEFAULT_TOPOLOGY, 0)) },
+        { name: 'nmi-002+Lab', ports: allPorts(withLab(nmi, 0)) },
+        { name: 'nmi-002+Lab +500', ports: allPorts(withLab(nmi, 500)) },
+        { name: 'nmi-002 +4200', ports: allPorts(loadTopology(nmi, { portOffset: 4200 })) },
+      ].flatMap((n) => clashes([w, n])),
+    ).toEqual([]);
+    // below Linux's ephemeral range (32768-60999), where an outgoing connection could hold a port first
+    expect(Math.max(...allPorts(loadTopology(weighing, { portOffset: 4200 })))).toBeLessThan(32768);
   });
 });
