@@ -96,7 +96,6 @@ async function main(): Promise<void> {
       const signer = generateSoftwareSigner('ecdsa-p256-sha256');
       const metadata = { manufacturer: 'ACME Weighing', model: 'SmartBox 2', serial: terminal, typeApprovalRef: 'PTB-7.51-0815' };
       await ptb.registerWithPossession({ meterId: terminal, scheme: signer.scheme, publicKey: signer.publicKey, metadata, prover: softwareProver(signer) });
-      await committedAt(inmetro, terminal);
       await inmetro.approveWithPossession({ meterId: terminal, prover: softwareProver(signer) });
       const connection = await open(customer, `station${String(i).padStart(2, '0')}`);
       stations.push({ customer, station, terminal, client: new StationClient(connection, { terminal: softwareDeviceSigner(signer), saltSecret: randomBytes(32) }), restart: 1, lastMs: 0 });
@@ -231,22 +230,6 @@ async function main(): Promise<void> {
   if (process.env.BENCH_NO_SAVE !== '1') {
     const file = saveResults('weighing', { label: process.env.BENCH_LABEL ?? '', workload: { customers: CUSTOMERS.length, stations: STATIONS, weighbridges: WEIGHBRIDGES, cells: CELLS, target: TARGET, batch: BATCH }, ingest, queries, goals });
     console.log(`saved ${file}`);
-  }
-}
-
-/**
- * Wait (at most 10 s) until Inmetro's peer has the block that registered the meter: PTB's Gateway answered once
- * PTB's peer committed it, and Inmetro's peer may be a block behind.
- */
-async function committedAt(authority: AuthorityClient, meterId: string): Promise<void> {
-  for (let waited = 0; ; waited += 200) {
-    try {
-      await authority.getMeter(meterId);
-      return;
-    } catch (err) {
-      if (!(err instanceof MeterledgerError && err.code === 'UNKNOWN_METER') || waited >= 10_000) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
   }
 }
 

@@ -198,6 +198,22 @@ describe('meters', () => {
     expect((await noChannel.registerWithPossession({ ...request, channel: CHANNEL })).status).toBe('pending');
   });
 
+  it("waits for a registration its org's peers have not committed yet, and reports UNKNOWN_METER after unknownMeterWaitMs", async () => {
+    const meter = generateSoftwareSigner('ed25519');
+    const prover = jest.fn(softwareProver(meter));
+    const patient = client('inmetroRegistrar', { unknownMeterWaitMs: 2000 });
+    // the registration commits while the approval is already asking
+    const approval = patient.approveWithPossession({ meterId: 'm-1', prover });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await ptb.registerWithPossession({ meterId: 'm-1', scheme: 'ed25519', publicKey: meter.publicKey, metadata: METADATA, prover });
+    expect(await approval).toMatchObject({ status: 'active' });
+
+    expect((await rejection(client('inmetroRegistrar', { unknownMeterWaitMs: 400 }).approveWithPossession({ meterId: 'm-2', prover }))).code).toBe('UNKNOWN_METER');
+    prover.mockClear();
+    expect((await rejection(client('inmetroRegistrar', { unknownMeterWaitMs: 0 }).approveWithPossession({ meterId: 'm-3', prover }))).code).toBe('UNKNOWN_METER');
+    expect(prover).not.toHaveBeenCalled();
+  });
+
   it('checks the state before asking the meter: duplicates, own approvals, nothing pending, revoked', async () => {
     const meter = generateSoftwareSigner('ed25519');
     const prover = jest.fn(softwareProver(meter));

@@ -65,6 +65,13 @@ export interface AuthorityClientOptions {
    * ...) before the meter's secure element is bothered or a proof is checked. One evaluate per call.
    */
   checkStateFirst?: boolean;
+  /**
+   * How long approveWithPossession keeps asking for a meter this org's peers do not know yet (default 5000
+   * ms, every 200 ms) before it reports UNKNOWN_METER. Each org's peers commit a block on their own schedule:
+   * a meter another org's Gateway registered a moment ago (its submit returned once that org's peer had the
+   * block) may still be a block away from this org's peers. 0 reports it at once.
+   */
+  unknownMeterWaitMs?: number;
 }
 
 /** A meter public key: PEM or hex string, raw/SPKI bytes (sent as hex) or a parsed key (sent as SPKI PEM). */
@@ -135,6 +142,7 @@ export class AuthorityClient {
   readonly #newNonce: () => string;
   readonly #verifyLocally: boolean;
   readonly #checkStateFirst: boolean;
+  readonly #unknownMeterWaitMs: number;
 
   constructor(target: RegistryContract | MeterledgerConnection, options: AuthorityClientOptions = {}) {
     this.#contractName = options.contractName ?? REGISTRY_CONTRACT;
@@ -150,6 +158,7 @@ export class AuthorityClient {
     this.#newNonce = options.newNonce ?? newNonce;
     this.#verifyLocally = options.verifyProofsLocally ?? true;
     this.#checkStateFirst = options.checkStateFirst ?? true;
+    this.#unknownMeterWaitMs = options.unknownMeterWaitMs ?? 5000;
   }
 
   // ---- typed calls -----------------------------------------------------------------------------
@@ -229,7 +238,7 @@ export class AuthorityClient {
    * challenge the meter with a fresh nonce and submit approveMeter.
    */
   async approveWithPossession(request: ApproveWithPossessionRequest): Promise<MeterRecord> {
-    const meter = await this.getMeter(request.meterId);
+    const meter = await this.#getMeterOnceCommitted(request.meterId);
     const key = this.#keyToApprove(meter, request.keyVersion);
     const proof = await this.#prove(request, key.scheme, key.publicKey);
     return this.approveMeter({ meterId: request.meterId, keyVersion: key.version, proof });
@@ -248,6 +257,19 @@ export class AuthorityClient {
     const publicKey = wireKey(request.publicKey);
     const proof = await this.#prove(request, request.scheme, publicKey);
     return this.rotateKey({ meterId: request.meterId, scheme: request.scheme, publicKey, proof });
+  }
+
+  /** getMeter, waiting up to unknownMeterWaitMs for a registration this org's peers have not committed yet. */
+  async #getMeterOnceCommitted(meterId: string): Promise<MeterRecord> {
+    const deadline = Date.now() + this.#unknownMeterWaitMs;
+    for (;;) {
+      try {
+        return await this.getMeter(meterId);
+      } catch (err) {
+        if (!(err instanceof MeterledgerError && err.code === 'UNKNOWN_METER') || Date.now() >= deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200, Math.max(0, deadline - Date.now()))));
+      }
+    }
   }
 
   // ---- queries -------------------------------------------------------------------------------
