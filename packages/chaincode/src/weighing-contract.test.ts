@@ -52,7 +52,10 @@ describe('WeighingContract through fabric-shim, in process', () => {
     expect([...cc.ledger.snapshot().state.values()].map((hex) => Buffer.from(hex, 'hex').toString('utf8')).join('\n')).not.toContain(ticket.ticketID);
 
     const byId = JSON.stringify({ ticketID: ticket.ticketID });
-    expect(json<TicketView>(await cc.evaluate(IDENTITIES.customeraUser, ['weighing:getTicket', byId])).ticket).toEqual(ticket);
+    const byIdView = json<TicketView>(await cc.evaluate(IDENTITIES.customeraUser, ['weighing:getTicket', byId]));
+    expect(byIdView).toMatchObject({ ticket, keyVersion: 1, flags: [], time: '2026-03-02T08:00:00.000Z', txId: submitted.txId, submittedAt: at, customer: 'CustomerAMSP' });
+    // getTicket and a query page say the same about the ticket (both from its index summary)
+    expect(json<{ items: TicketView[] }>(await cc.evaluate(IDENTITIES.customeraUser, ['weighing:queryTickets', JSON.stringify({ filter: {} })])).items).toEqual([byIdView]);
     expect((await cc.evaluate(IDENTITIES.customeraStation02, ['weighing:getTicket', byId])).message).toMatch(/^STATION_MISMATCH: /);
     expect((await cc.evaluate(IDENTITIES.customerbUser, ['weighing:getTicket', JSON.stringify({ ticketID: ticket.ticketID, customer: 'CustomerAMSP' })])).message).toMatch(/^NOT_COLLECTION_MEMBER: /);
     expect((await cc.evaluate(IDENTITIES.customerbUser, ['weighing:getTicket', byId])).message).toMatch(/^UNKNOWN_TICKET: /);

@@ -9,8 +9,6 @@ import { valueKey } from '../readings/value-key';
 export const WEIGHING_KEY_TYPES = {
   /** ticketID → the disclosure record (canonical JSON of payload, signature, salt): the hashed, provable value. */
   ticket: 'ticket',
-  /** ticketID → what the ledger recorded about the ticket (key version, flags, transaction). */
-  ticketMeta: 'ticket-meta',
   /** terminalSerialNumber → the last restart value accepted. */
   terminal: 'terminal',
   /** txId → what one submitTickets transaction did (station, outcomes): the customer's record of every submission. */
@@ -36,10 +34,6 @@ export function statusPart(status: string): string {
 
 export function ticketKey(ticketID: string): string {
   return stateKey(WEIGHING_KEY_TYPES.ticket, [ticketID]);
-}
-
-export function ticketMetaKey(ticketID: string): string {
-  return stateKey(WEIGHING_KEY_TYPES.ticketMeta, [ticketID]);
 }
 
 export function submissionKey(txId: string): string {
@@ -69,17 +63,22 @@ export interface TicketSummary {
   unit: string;
   cells: string[];
   flags: TicketFlag[];
-  /** As in the ticket's meta, so a query's page needs no second read per hit. */
+  /** What the ledger recorded about the ticket besides its signed record (the summary is the one copy). */
   keyVersion: number;
   txId: string;
   submittedAt: string;
+}
+
+/** A ticket's entry in the time index: where getTicket finds its summary from the record's timestamp. */
+export function timeIndexKey(time: string, ticketID: string): string {
+  return stateKey(indexType('time'), [time, ticketID]);
 }
 
 /** Every index key of a ticket (one per index; one per load cell for the cell index). */
 export function indexKeys(s: TicketSummary): string[] {
   const at = [s.time, s.id];
   return [
-    stateKey(indexType('time'), at),
+    timeIndexKey(s.time, s.id),
     stateKey(indexType('station'), [s.station, ...at]),
     stateKey(indexType('weighbridge'), [s.station, s.weighbridge, ...at]),
     stateKey(indexType('terminal'), [s.terminal, ...at]),

@@ -34,17 +34,10 @@ import type { Request } from '../registry/requests';
 import type { MeterRecord } from '../registry/types';
 import { privateDataError, stationOf, ticketReader } from './access';
 import { ticketsCollection } from './collections';
-import { dailyTotalsKey, indexKeys, submissionKey, terminalKey, ticketKey, ticketMetaKey, type TicketSummary } from './keys';
+import { dailyTotalsKey, indexKeys, submissionKey, terminalKey, ticketKey, timeIndexKey, type TicketSummary } from './keys';
 
-/** What the ledger records about a ticket besides its disclosable record (not hashed into the proof). */
-export interface TicketMeta {
-  keyVersion: number;
-  flags: TicketFlag[];
-  time: string;
-  txId: string;
-  submittedAt: string;
-  submittedBy: { mspId: string; id: string };
-}
+/** What the ledger records about a ticket besides its disclosable record; kept in its index summaries. */
+type Recorded = Pick<TicketSummary, 'keyVersion' | 'txId' | 'submittedAt'>;
 
 /** A terminal's last accepted restart counter. */
 interface TerminalState {
@@ -133,7 +126,7 @@ function cellsSum(ticket: WeighingTicket): string {
   return ticket.cells.reduce((sum, c) => addDecimals(sum, c.cellWeight), '0');
 }
 
-function summaryOf(ticket: WeighingTicket, time: string, flags: readonly TicketFlag[], meta: Pick<TicketMeta, 'keyVersion' | 'txId' | 'submittedAt'>): TicketSummary {
+function summaryOf(ticket: WeighingTicket, time: string, flags: readonly TicketFlag[], meta: Recorded): TicketSummary {
   return {
     keyVersion: meta.keyVersion,
     txId: meta.txId,
@@ -156,7 +149,7 @@ function summaryOf(ticket: WeighingTicket, time: string, flags: readonly TicketF
 type Item = Request<'submitTickets'>['tickets'][number];
 
 /** One ticket through every check, cheapest first; returns what to store, or throws TicketRejection. */
-async function admit(batch: Batch, station: string, submittedBy: TicketMeta['submittedBy'], tx: TxContext, item: Item): Promise<{ outcome: TicketOutcome; store?: () => Promise<void> }> {
+async function admit(batch: Batch, station: string, tx: TxContext, item: Item): Promise<{ outcome: TicketOutcome; store?: () => Promise<void> }> {
   let record: string;
   let ticket: WeighingTicket;
   try {
@@ -219,10 +212,8 @@ async function admit(batch: Batch, station: string, submittedBy: TicketMeta['sub
   return {
     outcome: { ticketID: id, status: 'accepted', flags },
     store: async () => {
-      const meta: TicketMeta = { keyVersion, flags, time: time.utc, txId: tx.txId, submittedAt: tx.timestamp, submittedBy };
       await batch.store.put(batch.collection, ticketKey(id), bytes);
-      await batch.store.put(batch.collection, ticketMetaKey(id), toBytes(meta));
-      const summary = summaryOf(ticket, time.utc, flags, meta);
+      const summary = summaryOf(ticket, time.utc, flags, { keyVersion, txId: tx.txId, submittedAt: tx.timestamp });
       const summaryBytes = toBytes(summary);
       for (const key of indexKeys(summary)) await batch.store.put(batch.collection, key, summaryBytes);
       await batch.addTotals(dailyTotalsKey(time.utc.slice(0, 10), ticket.station, ticket.weighbridge, ticket.scaleStatus, ticket.unit), ticket.scaleGross, ticket.scaleNet);
@@ -246,7 +237,7 @@ export async function submitTickets(state: StateStore, store: PrivateStore, call
   try {
     for (const item of request.tickets) {
       try {
-        const { outcome, store: write } = await admit(batch, station, submittedBy, tx, item);
+        const { outcome, store: write } = await admit(batch, station, tx, item);
         outcomes.push(outcome);
         if (write) writes.push(write);
       } catch (err) {
@@ -280,28 +271,30 @@ function ticketIdOf(payload: string): string {
   }
 }
 
-/** A stored ticket as its reader sees it. */
 /**
- * A stored ticket as its reader sees it. `known`: what an index entry's summary already says about it (a query
- * hit), which spares reading the meta key — one private read per hit instead of two.
+ * A stored ticket as its reader sees it: the record, and the summary of its time index entry (where the
+ * ledger keeps key version, flags and transaction). `known`: a query hit's summary, so a page reads one
+ * private key per hit.
  */
 export async function readTicketView(store: PrivateStore, collection: string, customer: string, ticketID: string, known?: TicketSummary): Promise<TicketView | undefined> {
   const recordBytes = await store.get(collection, ticketKey(ticketID));
-  const metaBytes = known ? undefined : await store.get(collection, ticketMetaKey(ticketID));
-  if (!recordBytes || (!known && !metaBytes)) return undefined;
+  if (!recordBytes) return undefined;
   const record = fromBytes<{ payload: string; signature: string; signatureEncoding?: 'der' | 'raw'; salt: string }>(recordBytes);
-  const meta: Omit<TicketMeta, 'submittedBy'> = known ?? fromBytes<TicketMeta>(metaBytes as Uint8Array);
+  const ticket = parseSignedTicket(record.payload);
+  const summaryBytes = known ? undefined : await store.get(collection, timeIndexKey(parseRfc3339(ticket.timestamp).utc, ticketID));
+  if (!known && !summaryBytes) return undefined;
+  const summary = known ?? fromBytes<TicketSummary>(summaryBytes as Uint8Array);
   return {
-    ticket: parseSignedTicket(record.payload),
+    ticket,
     payload: record.payload,
     signature: record.signature,
     ...(record.signatureEncoding ? { signatureEncoding: record.signatureEncoding } : {}),
     salt: record.salt,
-    keyVersion: meta.keyVersion,
-    flags: meta.flags,
-    time: meta.time,
-    txId: meta.txId,
-    submittedAt: meta.submittedAt,
+    keyVersion: summary.keyVersion,
+    flags: summary.flags,
+    time: summary.time,
+    txId: summary.txId,
+    submittedAt: summary.submittedAt,
     customer,
   };
 }
